@@ -1,0 +1,64 @@
+"""What the extractor returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal[
+    "phone",
+    "email",
+    "alipay",
+    "wechat",
+    "qq",
+    "bank_card",
+    "telegram",
+    "btc",
+    "eth",
+    "tron",
+    "payment_link",
+    "domain",
+]
+Role = Literal["offered", "reported", "mentioned"]
+
+KINDS: tuple[Kind, ...] = (
+    "phone",
+    "email",
+    "alipay",
+    "wechat",
+    "qq",
+    "bank_card",
+    "telegram",
+    "btc",
+    "eth",
+    "tron",
+    "payment_link",
+    "domain",
+)
+ROLES: tuple[Role, ...] = ("offered", "reported", "mentioned")
+
+
+@dataclass(frozen=True, slots=True)
+class Handle:
+    """One payment handle or website found in a text.
+
+    ``start``/``end`` index the original text (``text[start:end]`` is what was written);
+    ``value`` is the canonical form of ARCHITECTURE.md's table; ``provider`` names the service
+    the context attributes the value to (``"alipay"``, ``"wechat"``, ``"telegram"``, ...) or is
+    None when nothing in the text says.
+    """
+
+    kind: Kind
+    value: str
+    start: int
+    end: int
+    provider: str | None = None
+    role: Role = "mentioned"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one text."""
+
+    handles: list[Handle] = field(default_factory=list)
+    otc_score: float = 0.0

@@ -1,0 +1,43 @@
+"""Runtime settings. This is the only module that reads environment variables.
+
+| variable | meaning | default |
+|---|---|---|
+| ``WATCHLIST_DB`` | SQLAlchemy URL of the store | ``sqlite:///watchlist.db`` in the working directory |
+| ``WATCHLIST_SEEDS`` | folder laid out like ``seeds/`` (site configs in ``sites/``) | ``./seeds`` |
+| ``WATCHLIST_REQUIRE_SERVICES`` | ``1``: tests fail instead of skipping when PostgreSQL is absent | unset |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///watchlist.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The environment, read once."""
+
+    database_url: str
+    seeds_dir: Path
+    require_services: bool
+
+
+def load() -> Settings:
+    """Read the settings from the environment."""
+    return Settings(
+        database_url=os.environ.get("WATCHLIST_DB") or DEFAULT_DB,
+        seeds_dir=Path(os.environ.get("WATCHLIST_SEEDS") or "seeds"),
+        require_services=os.environ.get("WATCHLIST_REQUIRE_SERVICES", "") == "1",
+    )
+
+
+def disable_suffix_list_download() -> None:
+    """Make tldextract (ours and Scrapy's cookie middleware) use its bundled suffix list.
+
+    A default ``TLDExtract()`` fetches the Public Suffix List with no timeout; the empty URL list
+    makes every instance use the snapshot shipped in the package, with no network attempt.
+    """
+    os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""

@@ -1,0 +1,134 @@
+"""Open the store: one engine per database URL, migrated to the newest schema on first use.
+
+SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on every connection, and
+write transactions start with ``BEGIN IMMEDIATE`` so that two writer processes queue for the
+lock instead of failing with "database is locked" when a read turns into a write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
+
+from watchlist.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_READONLY = "watchlist_readonly"
+# Any constant works: it names the advisory lock that serializes migrations on PostgreSQL.
+_PG_MIGRATION_LOCK = 7_360_221
+
+
+class Store:
+    """A database holding the watchlist; use :func:`open_store` to get one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._reader = engine.execution_options(**{_READONLY: True})
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction, committed when the block ends without error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; it never takes the write lock."""
+        with Session(self._reader, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def open_store(url: str) -> Store:
+    """Open (creating and migrating as needed) the store at the SQLAlchemy ``url``."""
+    engine = _create_engine(url)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the database {_safe_url(url)}: {exc.orig}") from exc
+    return Store(engine)
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"WATCHLIST_DB is not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StoreError(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        readonly = connection.get_execution_options().get(_READONLY, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration; safe when several processes do it at once."""
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
+    with engine.begin() as connection:
+        # The write transaction (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)
+        # makes a second process wait, then find the schema already at head.
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        command.upgrade(_alembic_config(connection), "head")
