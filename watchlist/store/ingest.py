@@ -146,7 +146,7 @@ def _upsert_posts(
     ids: dict[str, int] = {}
     for chunk in _chunks(urls):
         query = select(POSTS.c.url, POSTS.c.id).where(POSTS.c.url.in_(chunk))
-        ids.update((url, post_id) for url, post_id in session.execute(query).tuples())
+        ids.update((url, post_id) for url, post_id in session.execute(query))
     return ids
 
 
@@ -165,7 +165,7 @@ def _upsert_entries(
     existing: set[tuple[str, str]] = set()
     for chunk in _chunks(keys):
         query = select(ENTRIES.c.kind, ENTRIES.c.value).where(pair.in_(chunk))
-        existing.update((kind, value) for kind, value in session.execute(query).tuples())
+        existing.update((kind, value) for kind, value in session.execute(query))
     result.new_entries = len(set(keys) - existing)
     insert = _insert(session, ENTRIES)
     stmt = insert.on_conflict_do_update(
@@ -199,7 +199,7 @@ def _upsert_entries(
     ids: dict[tuple[str, str], int] = {}
     for chunk in _chunks(keys):
         query = select(ENTRIES.c.kind, ENTRIES.c.value, ENTRIES.c.id).where(pair.in_(chunk))
-        ids.update(((k, v), i) for k, v, i in session.execute(query).tuples())
+        ids.update(((k, v), i) for k, v, i in session.execute(query))
     return ids
 
 
@@ -214,14 +214,14 @@ def _refresh_counts(session: Session, entry_ids: list[int], now: datetime) -> No
             .where(SIGHTINGS.c.entry_id.in_(chunk))
             .group_by(SIGHTINGS.c.entry_id)
         )
-        counts.update(session.execute(query).tuples().all())
+        counts.update(session.execute(query).all())
         query2 = (
             select(SIGHTINGS.c.entry_id, POSTS.c.site)
             .distinct()
             .join(POSTS, POSTS.c.id == SIGHTINGS.c.post_id)
             .where(SIGHTINGS.c.entry_id.in_(chunk))
         )
-        for entry_id, site in session.execute(query2).tuples():
+        for entry_id, site in session.execute(query2):
             sites.setdefault(entry_id, set()).add(site)
         query3 = select(ENTRIES.c.id).where(
             ENTRIES.c.id.in_(chunk), ENTRIES.c.status == "confirmed"

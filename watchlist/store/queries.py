@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from watchlist.errors import NotFound
 from watchlist.store.engine import Store
+from watchlist.store.ingest import SNIPPET_CONTEXT
 from watchlist.store.records import Summary
 from watchlist.store.tables import Entry, Post, Sighting
 
@@ -29,6 +30,12 @@ class Evidence:
 
     sighting: Sighting
     post: Post
+
+    @property
+    def highlight(self) -> tuple[int, int]:
+        """Where in the sighting's snippet the handle stands."""
+        offset = max(0, self.sighting.span_start - SNIPPET_CONTEXT)
+        return self.sighting.span_start - offset, self.sighting.span_end - offset
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,86 @@
+"""Item pipelines: extract the handles of each post, then store posts in batches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+
+from crawlers.items import PostItem
+from watchlist import settings
+from watchlist.extract import extract
+from watchlist.store import Found, PostRecord, Store, open_store, save_posts
+
+
+class ExtractPipeline:
+    """Runs the extractor over each post's text."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PostItem):
+            item.extraction = extract(item.text)
+            self.stats.inc_value("watchlist/handles_found", len(item.extraction.handles))
+        return item
+
+
+class StorePipeline:
+    """Writes posts with their handles to the store, ``WATCHLIST_STORE_BATCH`` at a time."""
+
+    def __init__(self, crawler: Crawler, database_url: str, batch: int) -> None:
+        self.stats = crawler.stats
+        self.database_url = database_url
+        self.batch = batch
+        self.pending: list[PostRecord] = []
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
+        return cls(crawler, url, crawler.settings.getint("WATCHLIST_STORE_BATCH", 50))
+
+    def open_spider(self) -> None:
+        self.store = open_store(self.database_url)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PostItem):
+            self.pending.append(to_record(item))
+            if len(self.pending) >= self.batch:
+                self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.store is not None:
+            self.store.close()
+
+    def flush(self) -> None:
+        """Write the pending posts in one transaction."""
+        if not self.pending or self.store is None:
+            return
+        result = save_posts(self.store, self.pending)
+        self.pending = []
+        for name in ("posts", "new_posts", "new_entries", "new_sightings"):
+            self.stats.inc_value(f"watchlist/{name}", getattr(result, name))
+
+
+def to_record(item: PostItem) -> PostRecord:
+    """The store's record of a crawled, extracted post."""
+    extraction = item.extraction
+    return PostRecord(
+        url=item.url,
+        site=item.site,
+        text=item.text,
+        fetched_at=datetime.now(UTC),
+        title=item.title,
+        author=item.author,
+        posted_at=item.posted_at,
+        otc_score=extraction.otc_score if extraction else 0.0,
+        found=tuple(Found(h) for h in extraction.handles) if extraction else (),
+    )

@@ -1,0 +1,25 @@
+"""Scrapy settings of the project; per-site politeness comes from each site config."""
+
+BOT_NAME = "otc-watchlist"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+USER_AGENT = "Mozilla/5.0 (compatible; otc-watchlist/0.1; risk-team crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0  # each site's `delay` sets its spider's download_delay
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "crawlers.pipelines.ExtractPipeline": 100,
+    "crawlers.pipelines.StorePipeline": 800,
+}
+# Posts written to the store per transaction.
+WATCHLIST_STORE_BATCH = 50

@@ -1,0 +1,106 @@
+"""The demo forum crawled by the real spider, in a real subprocess, into a real database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import run_cli
+
+from watchlist.demo import World
+from watchlist.demo.server import RunningServer
+from watchlist.store import open_store
+from watchlist.store.queries import get_entry, list_entries, summary
+
+
+def stored_entries(db: str) -> set[tuple[str, str]]:
+    store = open_store(db)
+    try:
+        return {(e.kind, e.value) for e in list_entries(store)}
+    finally:
+        store.close()
+
+
+def stored_sightings(db: str) -> set[tuple[str, str, str]]:
+    """(post URL path, kind, value) of every sighting in the store."""
+    store = open_store(db)
+    try:
+        return {
+            (urlsplit(ev.post.url)._replace(scheme="", netloc="").geturl(), e.kind, e.value)
+            for e in list_entries(store)
+            if e.id is not None
+            for ev in get_entry(store, e.id).evidence
+        }
+    finally:
+        store.close()
+
+
+def true_sightings(world: World) -> set[tuple[str, str, str]]:
+    return {(post.url_path, kind, value) for post in world.posts() for kind, value in post.handles}
+
+
+def crawl_and_compare(db: str, seeds: Path, world: World) -> None:
+    first = run_cli("crawl", "demo", "--seeds", str(seeds), db=db)
+    assert first.code == 0, first.stderr + first.stdout
+    assert stored_entries(db) == world.ground_truth()
+    assert stored_sightings(db) == true_sightings(world)
+    store = open_store(db)
+    before = summary(store)
+    assert before.posts == sum(1 for _ in world.posts())
+
+    second = run_cli("crawl", "demo", "--seeds", str(seeds), db=db)
+    assert second.code == 0, second.stderr + second.stdout
+    after = summary(store)
+    store.close()
+    assert (after.posts, after.entries, after.sightings) == (
+        before.posts,
+        before.entries,
+        before.sightings,
+    )
+
+
+def test_crawl_stores_exactly_the_ground_truth_and_recrawl_adds_nothing_on_sqlite(
+    sqlite_url: str, seeds: Path, demo_world: World
+) -> None:
+    crawl_and_compare(sqlite_url, seeds, demo_world)
+
+
+@pytest.mark.postgres
+def test_crawl_stores_exactly_the_ground_truth_and_recrawl_adds_nothing_on_postgres(
+    postgres_url: str, seeds: Path, demo_world: World
+) -> None:
+    crawl_and_compare(postgres_url, seeds, demo_world)
+
+
+def test_crawl_fetches_every_page_of_the_forum_once(
+    sqlite_url: str, seeds: Path, demo_world: World, demo_server: RunningServer
+) -> None:
+    before = demo_server.hits.copy()
+    result = run_cli("crawl", "demo", "--seeds", str(seeds), db=sqlite_url)
+    assert result.code == 0, result.stderr
+    fetched = demo_server.hits - before
+    assert set(fetched) == {*demo_world.pages(), "/robots.txt"}
+    assert all(count == 1 for count in fetched.values())
+
+
+def test_two_concurrent_crawls_into_one_database_give_no_error_and_no_duplicate(
+    sqlite_url: str, seeds: Path, demo_world: World
+) -> None:
+    command = [sys.executable, "-m", "watchlist", "crawl", "demo", "--seeds", str(seeds)]
+    env = {"WATCHLIST_DB": sqlite_url, "PATH": "/usr/bin:/bin", "PYTHONUTF8": "1"}
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=240) for proc in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err.decode()
+    store = open_store(sqlite_url)
+    totals = summary(store)
+    store.close()
+    assert stored_entries(sqlite_url) == demo_world.ground_truth()
+    assert totals.posts == sum(1 for _ in demo_world.posts())
+    assert totals.sightings == len(true_sightings(demo_world))

@@ -1,0 +1,5 @@
+"""``python -m watchlist`` runs the CLI."""
+
+from watchlist.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""``watchlist entries`` and ``watchlist show``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from watchlist.cli.options import DbOption, KindOption, SiteOption, StatusOption, store_for
+from watchlist.cli.render import console, highlighted, inert, json_line
+from watchlist.export import entry_rows
+from watchlist.store import EntryFilter, get_entry
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to ``app``."""
+    app.command("entries")(entries_command)
+    app.command("show")(show_command)
+
+
+def entries_command(
+    status: StatusOption = None,
+    kind: KindOption = None,
+    site: SiteOption = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many entries.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List the watchlist's entries, highest score first.
+
+    Example:
+
+        watchlist entries --status new --kind phone
+    """
+    store = store_for(db)
+    rows = entry_rows(store, EntryFilter(status=status, kind=kind, site=site, limit=limit))
+    if as_json:
+        for row in rows:
+            console.out(json_line(row), highlight=False)
+        return
+    table = Table("id", "kind", "value", "status", "score", "seen", "sites", "last seen")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            inert(row["value"]),
+            row["status"],
+            f"{row['score']:.2f}",
+            str(row["sightings"]),
+            inert(",".join(row["sites"])),
+            str(row["last_seen"])[:19],
+        )
+    console.print(table)
+    console.print(f"{len(rows)} entries", markup=False)
+
+
+def show_command(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's id.")],
+    db: DbOption = None,
+) -> None:
+    """Show one entry with all the evidence behind it.
+
+    Example:
+
+        watchlist show 12
+    """
+    detail = get_entry(store_for(db), entry_id)
+    entry = detail.entry
+    console.print(inert(f"#{entry.id} {entry.kind} {entry.value}", style="bold"))
+    for label, value in (
+        ("status", entry.status),
+        ("score", f"{entry.score:.2f}"),
+        ("first seen", str(entry.first_seen)[:19]),
+        ("last seen", str(entry.last_seen)[:19]),
+        ("sightings", str(entry.sightings)),
+        ("sites", entry.sites),
+        (
+            "reviewed",
+            f"{entry.reviewed_by} at {str(entry.reviewed_at)[:19]}" if entry.reviewed_by else "-",
+        ),
+        ("note", entry.note or "-"),
+    ):
+        console.print(inert(f"  {label:<11} {value}", keep_newlines=False))
+    for evidence in detail.evidence:
+        sighting, post = evidence.sighting, evidence.post
+        console.print()
+        console.print(inert(post.url, style="cyan"))
+        meta = f"  {post.site} · {post.author or '?'} · {str(post.posted_at or '')[:16]} · "
+        meta += f"{sighting.role} · provider {sighting.provider or '-'} · from {sighting.source}"
+        console.print(inert(meta, keep_newlines=False))
+        if post.title:
+            console.print(inert(f"  {post.title}", keep_newlines=False))
+        start, end = evidence.highlight
+        line = highlighted(sighting.snippet, start, end)
+        line.pad_left(2)
+        console.print(line)

@@ -1,0 +1,46 @@
+"""Commands of the contract whose capability has not landed yet: they say so and exit 2."""
+
+from __future__ import annotations
+
+import typer
+
+from watchlist.errors import NotAvailable
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to ``app``."""
+    app.command("serve")(serve_command)
+    app.command("sync")(sync_command)
+    app.command("schedule")(schedule_command)
+
+
+def serve_command() -> None:
+    """Serve the read-only API feed (not available yet).
+
+    Example:
+
+        watchlist serve
+    """
+    raise NotAvailable("watchlist serve (the API feed) is not available yet")
+
+
+def sync_command(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be pushed."),
+) -> None:
+    """Push confirmed changes to the enforcement endpoint (not available yet).
+
+    Example:
+
+        watchlist sync --dry-run
+    """
+    raise NotAvailable("watchlist sync is not available yet")
+
+
+def schedule_command() -> None:
+    """Run crawls on each site's cron schedule, then sync (not available yet).
+
+    Example:
+
+        watchlist schedule
+    """
+    raise NotAvailable("watchlist schedule is not available yet")
