@@ -11,6 +11,9 @@ from parsel import Selector
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "blockquote", "h1", "h2", "h3", "h4", "pre"}
 _SKIPPED_TAGS = {"script", "style", "template", "noscript"}
+# Where a block element starts or ends; consecutive ones make a single line break.
+_BLOCK_BREAK = "\x1d"
+_BLOCK_BREAKS = re.compile("[ \x1d]*\x1d[ \x1d]*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _DATETIME = re.compile(
@@ -19,13 +22,18 @@ _DATETIME = re.compile(
 
 
 def element_text(selector: Selector) -> str:
-    """The visible text of an element, with line breaks where the HTML breaks lines."""
+    """The visible text of an element, with line breaks where the HTML breaks lines.
+
+    ``<br>`` and block elements break lines; line breaks in the source are spaces; runs of
+    spaces fold to one; scripts and styles are skipped.
+    """
     root = selector.root
     if isinstance(root, str):
         return root.strip()
     parts: list[str] = []
     _walk(root, parts)
     text = _SPACES.sub(" ", "".join(parts))
+    text = _BLOCK_BREAKS.sub("\n", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
@@ -36,16 +44,21 @@ def _walk(node: Any, parts: list[str]) -> None:
         parts.append("\n")
         return
     if tag in _BLOCK_TAGS:
-        parts.append("\n")
+        parts.append(_BLOCK_BREAK)
     if tag and tag not in _SKIPPED_TAGS:
         if node.text:
-            parts.append(node.text)
+            parts.append(_source_text(node.text))
         for child in node:
             _walk(child, parts)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(_source_text(child.tail))
     if tag in _BLOCK_TAGS:
-        parts.append("\n")
+        parts.append(_BLOCK_BREAK)
+
+
+def _source_text(text: str) -> str:
+    """Line breaks in the HTML source are spaces, as a browser shows them."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def parse_datetime(text: str, timezone: str) -> datetime | None:

@@ -86,11 +86,18 @@ def test_crawl_fetches_every_page_of_the_forum_once(
     assert all(count == 1 for count in fetched.values())
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest) -> str:
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
 def test_two_concurrent_crawls_into_one_database_give_no_error_and_no_duplicate(
-    sqlite_url: str, seeds: Path, demo_world: World
+    db: str, seeds: Path, demo_world: World
 ) -> None:
+    # No store yet: the two processes race on the migrations too, then on every upsert.
     command = [sys.executable, "-m", "watchlist", "crawl", "demo", "--seeds", str(seeds)]
-    env = {"WATCHLIST_DB": sqlite_url, "PATH": "/usr/bin:/bin", "PYTHONUTF8": "1"}
+    env = {"WATCHLIST_DB": db, "PATH": "/usr/bin:/bin", "PYTHONUTF8": "1"}
     procs = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -98,9 +105,9 @@ def test_two_concurrent_crawls_into_one_database_give_no_error_and_no_duplicate(
     outputs = [proc.communicate(timeout=240) for proc in procs]
     for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err.decode()
-    store = open_store(sqlite_url)
+    store = open_store(db)
     totals = summary(store)
     store.close()
-    assert stored_entries(sqlite_url) == demo_world.ground_truth()
+    assert stored_entries(db) == demo_world.ground_truth()
     assert totals.posts == sum(1 for _ in demo_world.posts())
     assert totals.sightings == len(true_sightings(demo_world))

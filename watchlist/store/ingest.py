@@ -60,7 +60,9 @@ def save_posts(store: Store, posts: Sequence[PostRecord]) -> IngestResult:
     if not by_url:
         return IngestResult()
     with store.write() as session:
-        return _save(session, list(by_url.values()), datetime.now(UTC))
+        # Sorted keys everywhere: concurrent writers then take row locks in the same order and
+        # cannot deadlock on PostgreSQL.
+        return _save(session, [by_url[url] for url in sorted(by_url)], datetime.now(UTC))
 
 
 def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestResult:
@@ -95,6 +97,7 @@ def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestRes
         .on_conflict_do_nothing(index_elements=["entry_id", "post_id"])
         .returning(SIGHTINGS.c.entry_id)
     )
+    rows.sort(key=lambda row: (row["entry_id"], row["post_id"]))
     gained: list[int] = []
     for chunk in _chunks(rows):
         gained.extend(session.execute(stmt, list(chunk)).scalars())
@@ -192,7 +195,7 @@ def _upsert_entries(
             "sightings": 0,
             "sites": "",
         }
-        for (kind, value), score in scores.items()
+        for (kind, value), score in sorted(scores.items())
     ]
     for chunk in _chunks(rows):
         session.execute(stmt, list(chunk))

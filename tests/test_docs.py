@@ -1,0 +1,24 @@
+"""The documentation keeps up with the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.main import get_command
+
+from watchlist.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_command_is_documented_in_docs_cli_and_the_readme() -> None:
+    cli_doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in get_command(app).commands:  # type: ignore[attr-defined]
+        assert f"`watchlist {name}" in cli_doc, name
+        assert name in readme, name
+
+
+def test_the_readme_names_the_two_set_up_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme

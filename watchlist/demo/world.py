@@ -1,0 +1,379 @@
+"""A deterministic OTC forum world: boards, threads, posts and the handles they publish.
+
+Every thread and post is computed on its own from ``(seed, id)`` with a private
+``random.Random(f"{seed}:{kind}:{id}")``, so one page of a world of any size renders without
+building the rest, and two worlds with the same parameters are identical. The ground truth
+(which handles each post publishes, in canonical form) comes from the same computation.
+Times are UTC; the demo forum displays them in UTC too.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import string
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Literal
+
+import phonenumbers
+
+from watchlist.extract.checksums import b58check_encode, eip55, segwit_encode
+from watchlist.extract.model import Kind
+
+HandleKey = tuple[Kind, str]
+ThreadType = Literal["notice", "sell", "buy", "exchange", "question", "warning", "chat"]
+
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+# fmt: off
+HOSTILE_NAMES = {1: "[bold red]admin[/]", 2: "\x1b[31mU商阿强\x1b[0m"}
+HOSTILE_TITLES = {
+    1: "[bold red]版规[/] 发帖必读，交易请走担保", 2: "\x1b[31m急收U\x1b[0m 大额现结",
+    3: "<b>热帖</b> 出U & 收U <script>alert(1)</script>",
+}
+_FIXED_TYPES: dict[int, ThreadType] = {1: "notice", 2: "buy"}
+_MOBILE_PREFIXES = "133 135 136 137 138 139 150 151 152 158 159 176 177 180 186 187 188 189 199"
+_WORDS = ("fast", "pay", "otc", "coin", "usdt", "king", "jin", "hui", "dui", "tong", "bao", "ex")
+_MAIL = ("example-mail.com", "example.com", "example.net", "example.org", "demo-mail.cn")
+_SUFFIXES = ("com", "top", "cn", "com.cn", "net", "xyz")
+_NAME_A = ("老王", "阿强", "币商", "U商", "小李", "承兑", "otc", "usdt", "king", "trader", "金牛")
+_NAME_B = ("", "哥", "_cn", "888", "小号", "阿杰", "pro", "大鹏")
+_TYPES: tuple[ThreadType, ...] = (
+    "sell", "sell", "sell", "buy", "buy", "exchange", "exchange", "question", "question",
+    "warning", "chat",
+)
+_TITLES: dict[ThreadType, tuple[str, ...]] = {
+    "sell": ("出U 大额可谈 秒放", "长期出白U，价格美丽", "Selling USDT, fast", "出U 汇率{rate}"),
+    "buy": ("收U 现金秒结", "长期收U，量大优先", "Buying USDT TRC20 any size", "收U 汇率{rate}"),
+    "exchange": ("承兑换汇 人民币/USDT", "承兑商长期合作", "换汇 靠谱 担保", "OTC: CNY to USDT"),
+    "question": ("新人求问：哪里收U靠谱？", "C2C 冻卡怎么办", "How to avoid frozen cards?"),
+    "warning": ("曝光一个骗子，大家小心", "Scam alert: do not trade with this one", "被骗了，求助"),
+    "chat": ("今天U价聊聊", "大家最近出金顺利吗", "OTC market chat"),
+}
+_INTROS: dict[ThreadType, tuple[str, ...]] = {
+    "sell": ("出U，白U，来源干净，可KYT。", "长期出U，先款后币，秒放。", "Clean USDT for sale."),
+    "buy": ("收U，现金秒结，大额可谈。", "长期收U，TRC20/ERC20 都收。", "Buying USDT, any size."),
+    "exchange": ("承兑换汇，人民币/USDT 双向。", "承兑商，诚信第一，担保。", "CNY/USDT both ways."),
+}
+_CHAT = (
+    "今天行情怎么样？", "有没有靠谱的承兑商推荐？", "顶一下", "谢谢楼主分享", "担保交易，走中介。",
+    "Anyone selling USDT today?", "Looking for an OTC desk, big size.", "Good trade, fast release.",
+    "面交也可以，限本地。", "冻卡了，大家注意出金渠道。", "C2C 最近风控严，小心。", "已交易。",
+)
+# Lines full of things that look like handles and are not: rates, dates, a masked phone, a
+# 20-digit order number, a version, a file name, "@ price".
+_NEGATIVES = (
+    "今日汇率 7.{a}，明天看行情。", "挂单时间 2026-11-{d:02d} {h:02d}:30", "客服电话 {p}****{b}",
+    "订单号 2026{o}，已完成。", "脚本 v1.2.3 已更新，说明看 readme.md", "USDT @ 7.{a} today",
+    "成交 {b} U，手续费 0.5%，好评率 99.8%", "Price 1.0{h}, volume {d},000",
+)
+_OFFER: dict[Kind, tuple[str, ...]] = {
+    "phone": ("电话 {h}", "手机：{h}，24小时在线", "Call {h} anytime"),
+    "email": ("邮箱 {h}", "Email: {h}"),
+    "telegram": ("联系 {h}", "{h}，秒回", "Contact {h} for big orders"),
+    "tron": ("TRC20 地址：{h}", "USDT 打到 {h}，到账秒放"),
+    "eth": ("ERC20 地址：{h}", "ETH wallet {h}"),
+    "btc": ("BTC 地址：{h}", "BTC to {h} please"),
+    "domain": ("官网 {h}", "下单网站：{h}", "Live rates at {h} every day"),
+}
+_REPORT = (
+    "曝光骗子：{h}，收了钱就拉黑，大家小心。", "Beware: {h} is a scammer, took my USDT.",
+    "有人跟 {h} 交易过吗？靠谱吗？", "这个 {h} 是骗子，已报警。",
+)
+_SELLER_KINDS: tuple[Kind, ...] = (
+    "phone", "telegram", "telegram", "email", "tron", "tron", "eth", "btc", "domain",
+)
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPost:
+    """One post as the forum shows it, with the handles it publishes (canonical values)."""
+
+    url_path: str
+    thread_id: int
+    post_id: int
+    author: str
+    posted_at: str
+    title: str
+    text: str
+    handles: frozenset[HandleKey]
+    author_uid: int
+
+
+@dataclass(frozen=True, slots=True)
+class DemoThread:
+    """A thread's summary: what its board page lists."""
+
+    thread_id: int
+    board_id: int
+    type: ThreadType
+    title: str
+    author_uid: int
+    post_count: int
+    views: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Handle:
+    kind: Kind
+    value: str
+    raw: str
+
+
+def _mobile(rng: random.Random) -> str:
+    while True:
+        number = rng.choice(_MOBILE_PREFIXES.split()) + "".join(rng.choices(string.digits, k=8))
+        if phonenumbers.is_valid_number(phonenumbers.parse(number, "CN")):
+            return number
+
+
+def _new_handle(kind: Kind, rng: random.Random) -> _Handle:
+    word = f"{rng.choice(_WORDS)}{rng.choice(['', '_'])}{rng.choice(_WORDS)}{rng.randint(1, 999)}"
+    if kind == "phone":
+        number = _mobile(rng)
+        return _Handle(kind, "+86" + number, number)
+    if kind == "email":
+        address = f"{word.replace('_', '.')}@{rng.choice(_MAIL)}"
+        return _Handle(kind, address, address.capitalize() if rng.random() < 0.3 else address)
+    if kind == "telegram":
+        return _Handle(kind, word, word)
+    if kind == "tron":
+        address = b58check_encode(b"\x41" + rng.randbytes(20))
+        return _Handle(kind, address, address)
+    if kind == "eth":
+        address = eip55(rng.randbytes(20).hex())
+        return _Handle(kind, address, address)
+    if kind == "btc":
+        if rng.random() < 0.5:
+            address = b58check_encode(b"\x00" + rng.randbytes(20))
+        else:
+            address = segwit_encode("bc", 0, rng.randbytes(20))
+        return _Handle(kind, address, address)
+    domain = (
+        f"{rng.choice(_WORDS)}{rng.choice(_WORDS)}{rng.randint(10, 99)}.{rng.choice(_SUFFIXES)}"
+    )
+    return _Handle("domain", domain, domain)
+
+
+def _written(handle: _Handle, rng: random.Random) -> str:
+    raw = handle.raw
+    if handle.kind == "phone":
+        spaced = f"{raw[:3]} {raw[3:7]} {raw[7:]}"
+        return rng.choice((raw, spaced, "+86 " + spaced, "+86" + raw))
+    if handle.kind == "telegram":
+        return rng.choice(("TG: @", "飞机 @", "https://t.me/", "t.me/")) + raw
+    if handle.kind == "eth":
+        return raw if rng.random() < 0.6 else raw.lower()
+    if handle.kind == "domain":
+        return rng.choice(("https://www.{}/pay", "{}", "www.{}", "http://pay.{}/")).format(raw)
+    return raw
+
+
+def _negative(rng: random.Random) -> str:
+    values = {"a": rng.randint(10, 30), "d": rng.randint(1, 28), "h": rng.randint(0, 23)}
+    values |= {"b": rng.randint(1000, 9999), "o": rng.randrange(10**15, 10**16)}
+    return rng.choice(_NEGATIVES).format(p=rng.choice(_MOBILE_PREFIXES.split()), **values)
+
+
+@lru_cache(maxsize=4096)
+def _seller_handles(seed: int, uid: int) -> tuple[_Handle, ...]:
+    rng = random.Random(f"{seed}:seller:{uid}")
+    kinds = rng.sample(_SELLER_KINDS, rng.randint(1, 3))
+    return tuple(_new_handle(kind, rng) for kind in dict.fromkeys(kinds))
+
+
+@dataclass(frozen=True)
+class World:
+    """A demo OTC forum of ``boards`` boards with ``threads_per_board`` threads each.
+
+    A thread holds 1 to ``posts_per_thread`` posts (each board's first thread holds the
+    maximum, so some threads always span several pages).
+    """
+
+    seed: int = 7
+    boards: int = 2
+    threads_per_board: int = 12
+    posts_per_thread: int = 25
+    threads_per_page: int = 10
+    posts_per_page: int = 10
+
+    @classmethod
+    def for_pages(cls, pages: int, seed: int = 7) -> World:
+        """The smallest default-shaped world (4 boards) with at least ``pages`` pages."""
+        world = cls(seed=seed, boards=4, threads_per_board=1)
+        while (count := world.page_count()) < pages:
+            grow = max(1, math.ceil((pages - count) / world.boards / 2))
+            world = cls(seed=seed, boards=4, threads_per_board=world.threads_per_board + grow)
+        return world
+
+    @property
+    def users(self) -> int:
+        """How many user ids authors are drawn from."""
+        return max(45, self.boards * self.threads_per_board)
+
+    def board_ids(self) -> range:
+        """The forum ids (``fid``) of the boards."""
+        return range(2, 2 + self.boards)
+
+    def board_name(self, fid: int) -> str:
+        """The display name of a board."""
+        names = ("USDT 场外交易区", "承兑换汇区", "骗子曝光台", "English OTC Desk")
+        index = fid - 2
+        return names[index % 4] + (f" {index // 4 + 1}" if index >= 4 else "")
+
+    def board_page_count(self, fid: int) -> int:
+        """How many pages a board's thread list spans."""
+        return max(1, math.ceil(self.threads_per_board / self.threads_per_page))
+
+    def board_thread_ids(self, fid: int, page: int) -> list[int]:
+        """The thread ids a board page lists, newest first."""
+        last = (fid - 1) * self.threads_per_board
+        start = last - (page - 1) * self.threads_per_page
+        stop = max(last - self.threads_per_board, start - self.threads_per_page)
+        return list(range(start, stop, -1))
+
+    def board_paths(self) -> list[str]:
+        """The crawl's start paths: page 1 of every board."""
+        return [f"/forum-{fid}-1.html" for fid in self.board_ids()]
+
+    def has_thread(self, tid: int) -> bool:
+        """Whether ``tid`` is a thread of this world."""
+        return 1 <= tid <= self.boards * self.threads_per_board
+
+    def thread(self, tid: int) -> DemoThread:
+        """The summary of thread ``tid``."""
+        rng = random.Random(f"{self.seed}:thread:{tid}")
+        type_ = _FIXED_TYPES.get(tid, rng.choice(_TYPES))
+        title = HOSTILE_TITLES.get(tid) or rng.choice(_TITLES[type_]).format(
+            rate=f"{7 + rng.randint(0, 30) / 100:.2f}"
+        )
+        if tid in HOSTILE_NAMES:
+            uid = tid
+        elif type_ in ("sell", "buy", "exchange"):
+            uid = self._seller_uid(rng)
+        else:
+            uid = self._other_uid(rng)
+        first = (tid - 1) % self.threads_per_board == 0
+        count = self.posts_per_thread if first else rng.randint(1, self.posts_per_thread)
+        board = 2 + (tid - 1) // self.threads_per_board
+        return DemoThread(tid, board, type_, title, uid, count, count * rng.randint(8, 60))
+
+    def thread_page_count(self, tid: int) -> int:
+        """How many pages thread ``tid`` spans."""
+        return math.ceil(self.thread(tid).post_count / self.posts_per_page)
+
+    def user_name(self, uid: int) -> str:
+        """The display name of user ``uid`` (two of them hostile: markup and an ANSI escape)."""
+        if uid in HOSTILE_NAMES:
+            return HOSTILE_NAMES[uid]
+        rng = random.Random(f"{self.seed}:user:{uid}")
+        return f"{rng.choice(_NAME_A)}{rng.choice(_NAME_B)}{rng.randint(1, 99)}"
+
+    def posted_at(self, tid: int, index: int) -> datetime:
+        """When post number ``index`` (0 = the opening post) of thread ``tid`` was written."""
+        rng = random.Random(f"{self.seed}:time:{tid}:{index}")
+        start = BASE_TIME + timedelta(minutes=tid * 37)
+        if index == 0:
+            return start
+        return start + timedelta(
+            minutes=index * 97 - rng.randint(0, 90), seconds=rng.randint(0, 59)
+        )
+
+    def post(self, tid: int, index: int, thread: DemoThread | None = None) -> DemoPost:
+        """Post number ``index`` (0 = the opening post) of thread ``tid``."""
+        thread = thread or self.thread(tid)
+        pid = (tid - 1) * self.posts_per_thread + index + 1
+        rng = random.Random(f"{self.seed}:post:{pid}")
+        if index == 0:
+            uid, type_ = thread.author_uid, thread.type
+        elif rng.random() < 0.35:
+            uid, type_ = self._seller_uid(rng), "sell"
+        else:
+            uid = self._other_uid(rng)
+            type_ = rng.choices(("warning", "question", "chat"), (15, 20, 65))[0]
+        lines, handles = self._body(type_, uid, index == 0, rng)
+        page = index // self.posts_per_page + 1
+        return DemoPost(
+            url_path=f"/thread-{tid}-{page}-1.html#pid{pid}",
+            thread_id=tid,
+            post_id=pid,
+            author=self.user_name(uid),
+            posted_at=self.posted_at(tid, index).isoformat(),
+            title=thread.title,
+            text="\n".join(lines),
+            handles=frozenset(handles),
+            author_uid=uid,
+        )
+
+    def thread_posts(self, tid: int, page: int) -> list[DemoPost]:
+        """The posts shown on page ``page`` of thread ``tid``."""
+        thread = self.thread(tid)
+        first = (page - 1) * self.posts_per_page
+        last = min(first + self.posts_per_page, thread.post_count)
+        return [self.post(tid, index, thread) for index in range(first, last)]
+
+    def posts(self) -> Iterator[DemoPost]:
+        """Every post of the world, thread by thread."""
+        for tid in range(1, self.boards * self.threads_per_board + 1):
+            thread = self.thread(tid)
+            for index in range(thread.post_count):
+                yield self.post(tid, index, thread)
+
+    def pages(self) -> Iterator[str]:
+        """Every path a full crawl fetches: all board pages, then all thread pages."""
+        for fid in self.board_ids():
+            for page in range(1, self.board_page_count(fid) + 1):
+                yield f"/forum-{fid}-{page}.html"
+        for tid in range(1, self.boards * self.threads_per_board + 1):
+            for page in range(1, self.thread_page_count(tid) + 1):
+                yield f"/thread-{tid}-{page}-1.html"
+
+    def page_count(self) -> int:
+        """How many paths ``pages()`` yields (computed without rendering anything)."""
+        boards = sum(self.board_page_count(fid) for fid in self.board_ids())
+        threads = range(1, self.boards * self.threads_per_board + 1)
+        return boards + sum(self.thread_page_count(tid) for tid in threads)
+
+    def ground_truth(self) -> set[tuple[str, str]]:
+        """Every (kind, canonical value) some post of the world publishes."""
+        return {handle for post in self.posts() for handle in post.handles}
+
+    def sightings(self) -> Counter[tuple[str, str]]:
+        """For every ground-truth handle, how many posts publish it."""
+        return Counter(handle for post in self.posts() for handle in post.handles)
+
+    def _seller_uid(self, rng: random.Random) -> int:
+        return 3 * rng.randint(1, self.users // 3)
+
+    def _other_uid(self, rng: random.Random) -> int:
+        base = rng.choice((1, 2, 4, 5, 7, 8))  # never a multiple of 3: those are the sellers
+        return base + 9 * rng.randrange(self.users // 9)
+
+    def _body(
+        self, type_: ThreadType, uid: int, opening: bool, rng: random.Random
+    ) -> tuple[list[str], set[HandleKey]]:
+        handles: set[HandleKey] = set()
+        if type_ == "notice":
+            return ["本版只讨论场外交易，禁止发布违法内容。", "交易前请走担保，谨防诈骗。"], handles
+        lines: list[str] = []
+        if type_ in _INTROS:
+            lines.append(rng.choice(_INTROS[type_]))
+        if type_ in ("sell", "buy", "exchange"):
+            own = _seller_handles(self.seed, uid)
+            if rng.random() < (0.85 if opening else 0.6):
+                for handle in rng.sample(own, rng.randint(1, len(own))):
+                    lines.append(rng.choice(_OFFER[handle.kind]).format(h=_written(handle, rng)))
+                    handles.add((handle.kind, handle.value))
+        elif type_ == "warning":
+            handle = rng.choice(_seller_handles(self.seed, self._seller_uid(rng)))
+            lines.append(rng.choice(_REPORT).format(h=_written(handle, rng)))
+            handles.add((handle.kind, handle.value))
+        else:
+            lines.extend(rng.sample(_CHAT, rng.randint(1, 2)))
+        if rng.random() < 0.45:
+            lines.insert(rng.randint(0, len(lines)), _negative(rng))
+        return lines, handles
