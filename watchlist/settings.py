@@ -1,10 +1,11 @@
 """Runtime settings. This is the only module that reads environment variables.
 
-| variable | meaning | default |
-|---|---|---|
-| ``WATCHLIST_DB`` | SQLAlchemy URL of the store | ``sqlite:///watchlist.db`` in the working directory |
-| ``WATCHLIST_SEEDS`` | folder laid out like ``seeds/`` (site configs in ``sites/``) | ``./seeds`` |
-| ``WATCHLIST_REQUIRE_SERVICES`` | ``1``: tests fail instead of skipping when PostgreSQL is absent | unset |
+- ``WATCHLIST_DB``: SQLAlchemy URL of the store; default ``sqlite:///watchlist.db`` in the
+  working directory.
+- ``WATCHLIST_SEEDS``: a folder laid out like ``seeds/`` (site configs in ``sites/``); default
+  ``./seeds``.
+- ``WATCHLIST_REQUIRE_SERVICES``: ``1`` makes tests fail instead of skip when PostgreSQL is
+  unreachable.
 """
 
 from __future__ import annotations

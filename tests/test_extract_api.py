@@ -1,0 +1,135 @@
+"""The public extract() contract: hard negatives, order, dedup, offsets, and never raising."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watchlist.extract import KINDS, ROLES, Extraction, Handle, extract
+from watchlist.extract.checksums import b58check_encode, eip55, segwit_encode
+
+HARD_NEGATIVES = [
+    "价格6.95",
+    "2026-11-20 12:30",
+    "订单号 202611201234567890",
+    "1700000000000",
+    "138****5678",
+    "readme.md",
+    "setup.py",
+    "v1.2.3",
+    "Selling USDT @ 1.02",
+    "@everyone",
+    "",
+    "今天天气不错，大家好",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_give_no_handle(text: str) -> None:
+    assert extract(text).handles == []
+
+
+def test_api_re_exports_the_model() -> None:
+    result = extract("@usdt_king")
+    assert isinstance(result, Extraction)
+    assert isinstance(result.handles[0], Handle)
+    assert "telegram" in KINDS
+    assert ROLES == ("offered", "reported", "mentioned")
+
+
+def test_handles_are_sorted_by_start_and_each_occurrence_is_kept_once() -> None:
+    text = "b@example.com 13812345678 @usdt_king 13812345678 @usdt_king"
+    handles = extract(text).handles
+    assert [h.start for h in handles] == sorted(h.start for h in handles)
+    assert [(h.kind, h.value) for h in handles] == [
+        ("email", "b@example.com"),
+        ("phone", "+8613812345678"),
+        ("telegram", "usdt_king"),
+        ("phone", "+8613812345678"),
+        ("telegram", "usdt_king"),
+    ]
+    assert len({(h.kind, h.value, h.start) for h in handles}) == len(handles)
+
+
+def test_offsets_index_the_original_text_with_full_width_characters() -> None:
+    text = "联系ＴＧ：＠ｕｓｄｔ＿ｋｉｎｇ 或 １３８１２３４５６７８"
+    spans = [text[h.start : h.end] for h in extract(text).handles]
+    assert spans == ["＠ｕｓｄｔ＿ｋｉｎｇ", "１３８１２３４５６７８"]
+
+
+def test_a_mixed_post_yields_every_kind_with_roles() -> None:
+    eth = eip55(hashlib.sha256(b"x").hexdigest()[:40])
+    text = (
+        "出U 承兑 秒放，联系 TG @usdt_king 或 微信 138 1234 5678。"
+        f"官网 www.usdt-otc.top ，USDT ERC20 {eth}\n"
+        "曝光骗子：seller@evil.com"
+    )
+    got = {(h.kind, h.value, h.provider, h.role) for h in extract(text).handles}
+    assert got == {
+        ("telegram", "usdt_king", "telegram", "offered"),
+        ("phone", "+8613812345678", "wechat", "offered"),
+        ("domain", "usdt-otc.top", None, "offered"),
+        ("eth", eth, None, "mentioned"),
+        ("email", "seller@evil.com", None, "reported"),
+    }
+
+
+FRAGMENTS = [
+    "13812345678",
+    "+86 138 1234 5678",
+    "+1 415 555 2671",
+    "seller@example.com",
+    "name[at]example[dot]com",
+    "@usdt_king",
+    "TG @ usdt_king",
+    "t.me/usdt_king",
+    "https://pay.fastu.com.cn/x",
+    "example[.]top",
+    "readme.md",
+    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+    b58check_encode(bytes([0x41]) + bytes(20)),
+    segwit_encode("bc", 0, bytes(range(20))),
+    eip55("ab" * 20),
+    "骗子",
+    "联系",
+    "出U",
+    "＠",
+    "．",
+    "。",
+    "[.]",
+    "(at)",
+    " ",
+    "\n",
+]
+
+
+def standalone(handle: Handle) -> str:
+    """The canonical value written so that it is a handle on its own."""
+    if handle.kind == "telegram":
+        return "@" + handle.value
+    if handle.kind == "domain":
+        return "https://" + handle.value
+    return handle.value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(FRAGMENTS)), max_size=12))
+def test_extract_never_raises_and_canonical_values_round_trip(parts: list[str]) -> None:
+    text = "".join(parts)
+    result = extract(text)
+    assert 0.0 <= result.otc_score <= 1.0
+    for handle in result.handles:
+        assert 0 <= handle.start < handle.end <= len(text)
+        assert text[handle.start : handle.end] in text
+        assert handle.kind in KINDS and handle.role in ROLES
+        again = {(h.kind, h.value) for h in extract(standalone(handle)).handles}
+        assert (handle.kind, handle.value) in again
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_extract_never_raises_on_arbitrary_unicode(text: str) -> None:
+    extract(text)

@@ -1,0 +1,79 @@
+"""Provider, role and OTC score: what the words around a handle say about it."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlist.extract import extract
+from watchlist.extract.score import otc_score
+
+
+def first(text: str) -> tuple[str | None, str]:
+    handle = extract(text).handles[0]
+    return handle.provider, handle.role
+
+
+@pytest.mark.parametrize(
+    ("text", "provider"),
+    [
+        ("WhatsApp: +1 415 555 2671", "whatsapp"),
+        ("支付宝 13812345678", "alipay"),
+        ("Alipay: seller@example.com", "alipay"),
+        ("微信：13812345678", "wechat"),
+        ("VX 13812345678", "wechat"),
+        ("13812345678（微信同号）", "wechat"),
+        ("电话/微信 13812345678", "wechat"),
+        ("TG +44 7911 123456", "telegram"),
+        ("13812345678", None),
+        ("微信群很多人。" + "x" * 20 + " 13812345678", None),
+        ("QQ邮箱 seller@example.com", None),
+        ("@usdt_king", "telegram"),
+    ],
+)
+def test_provider_comes_from_the_closest_cue_before_the_handle(
+    text: str, provider: str | None
+) -> None:
+    assert first(text)[0] == provider
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("曝光骗子 微信 13812345678 大家小心", "reported"),
+        ("这个人是骗子 @liar_seller 别信", "reported"),
+        ("Beware: scammer at +1 415 555 2671", "reported"),
+        ("黑名单：TFdmunXgDcvwVo9pkfktDc2m4DHqTYmsE1", "reported"),
+        ("联系 @usdt_king", "offered"),
+        ("客服微信 13812345678", "offered"),
+        ("contact me at seller@example.com", "offered"),
+        ("出U 秒放 承兑 大额可谈\n\n\n" + " " * 40 + "@usdt_king", "offered"),
+        ("出U 秒放 承兑 @usdt_king 骗子勿扰", "offered"),
+        ("谨防诈骗，认准唯一 @usdt_king", "offered"),
+        ("@someone_x 是骗子吗？", "mentioned"),
+        ("is +1 415 555 2671 a scam?", "mentioned"),
+        ("I saw example.com yesterday", "mentioned"),
+    ],
+)
+def test_role_follows_report_then_contact_cues_then_ad_posts(text: str, role: str) -> None:
+    assert first(text)[1] == role
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("今天天气不错", 0.0, 0.0),
+        ("USDT", 0.3, 0.4),
+        ("出U 秒放 承兑商 跑分", 0.95, 1.0),
+        ("Selling USDT @ 1.02", 0.5, 0.6),
+    ],
+)
+def test_otc_score_grows_with_distinct_lexicon_terms(text: str, low: float, high: float) -> None:
+    assert low <= extract(text).otc_score <= high
+
+
+def test_otc_score_counts_each_term_once() -> None:
+    assert otc_score("跑分 " * 50) == otc_score("跑分")
+
+
+def test_otc_score_ignores_terms_glued_inside_words() -> None:
+    assert otc_score("hotcake usdtx") == 0.0

@@ -1,0 +1,67 @@
+"""Telegram usernames: @name, cued "@ name", t.me / telegram.me / tg:// links, and non-handles."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlist.extract import extract
+
+
+def telegram(text: str) -> list[str]:
+    return [h.value for h in extract(text).handles if h.kind == "telegram"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("联系 @Seller_01", "seller_01"),
+        ("【TG客服:@abcpay_bot】", "abcpay_bot"),
+        ("联系电报TG（@ xincheng8887）", "xincheng8887"),
+        ("纸飞机 @ HelloWorld", "helloworld"),
+        ("✈ @ usdt_king", "usdt_king"),
+        ("t.me/UsdtKing", "usdtking"),
+        ("https://t.me/usdtking", "usdtking"),
+        ("[点✈这里联系](https://t.me/usdtking)", "usdtking"),
+        ("http://telegram.me/usdtking", "usdtking"),
+        ("t.me/usdtking_bot?start=ref123", "usdtking_bot"),
+        ("t.me/s/usdt_channel", "usdt_channel"),
+        ("tg://resolve?domain=usdtking", "usdtking"),
+        ("@abcde", "abcde"),
+        ("@" + "a" * 32, "a" * 32),
+    ],
+)
+def test_username_forms_give_the_lower_cased_name(text: str, value: str) -> None:
+    assert telegram(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@everyone",
+        "@here please read",
+        "@all",
+        "@channel",
+        "seller@example.com",
+        "@ usdtking with no cue",
+        "@abcd",
+        "@" + "a" * 33,
+        "@1abcde",
+        "@abcde_",
+        "t.me/+AbCdEfGh123",
+        "t.me/joinchat/AbCdEfGh123",
+        "t.me/addstickers/somepack",
+        "price @ 7.1",
+    ],
+)
+def test_mentions_invites_and_emails_are_not_usernames(text: str) -> None:
+    assert telegram(text) == []
+
+
+def test_telegram_handles_carry_the_telegram_provider() -> None:
+    (handle,) = extract("@usdt_king").handles
+    assert handle.provider == "telegram"
+
+
+def test_link_host_is_not_also_a_domain() -> None:
+    assert [h.kind for h in extract("https://t.me/usdtking").handles] == ["telegram"]
+    assert extract("t.me/+AbCdEfGh123").handles == []

@@ -1,0 +1,91 @@
+"""Role of a handle in its post: ``reported``, ``offered`` or ``mentioned``.
+
+Rule (simple on purpose; a later version learns from reviews):
+
+1. ``reported`` when a warning/report cue (骗子, 诈骗, 曝光, 举报, 黑名单, 避雷, 小心, 别信,
+   scam, fraud, beware, warning, report, …) lies within ``REPORT_BEFORE`` characters before
+   the handle or ``REPORT_AFTER`` after it on the same line. A cue does not count when it is
+   guarded (谨防诈骗, 防止被骗), dismissive (骗子勿扰, 骗子绕道) or inside a question
+   (``is 138… a scam?``, 是骗子吗).
+2. ``offered`` when a contact/payee cue (联系, 加我/加微/请加, 官网, 咨询, 客服, 收款, 出U, 收U,
+   contact, add me, DM, pay to, …) lies within ``OFFER_BEFORE`` characters before or
+   ``OFFER_AFTER`` after the handle.
+3. ``offered`` when the post is an ad: OTC score ≥ ``AD_SCORE`` and no counting report cue at all.
+4. ``mentioned`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from watchlist.extract.cues import LONGEST_WORD, table
+from watchlist.extract.model import Handle, Role
+
+REPORT_BEFORE = 60
+REPORT_AFTER = 30
+OFFER_BEFORE = 30
+OFFER_AFTER = 10
+AD_SCORE = 0.6
+
+_CUES = table(
+    {
+        "reported": "骗子|诈骗|被骗|骗了|骗局|曝光|举报|黑名单|避雷|小心|别信|跑路|拉黑|投诉|揭露"
+        "|scam|scams|scammer|scammers|scammed|fraud|frauds|fraudster|fraudsters|beware|warning"
+        "|report|reported|blacklist|blacklisted|avoid",
+        "offered": "联系|加我|加微|加v|加q|加好友|加飞机|加tg|请加|可加|添加|咨询|客服|收款|出u|收u"
+        "|私聊|私信|找我|认准|商务|合作|电话|手机|官网|网址|contact|add me|dm|message me|text me"
+        "|reach me|pay to|send to|whatsapp me|telegram me|inbox",
+    }
+)
+_GUARD_BEFORE = re.compile(r"(?:谨防|防止|严防|以防|提防|预防)\s{0,2}$")
+_DISMISS_AFTER = re.compile(r"\s{0,2}(?:勿扰|勿进|勿加|绕道|免谈|走开|别来)")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def _counts(lowered: str, start: int, end: int) -> bool:
+    """Whether a report cue at [start, end) is a real warning, not guarded, dismissive or asked."""
+    if _GUARD_BEFORE.search(lowered, max(0, start - 4), start):
+        return False
+    if _DISMISS_AFTER.match(lowered, end):
+        return False
+    stop = _SENTENCE_END.search(lowered, end, end + 80)
+    if stop is not None and stop.group() in "?？":
+        return False
+    return "吗" not in lowered[end : stop.start() if stop else end + 20]
+
+
+class RoleCues:
+    """Role cues of one text, looked for only in the windows around its handles."""
+
+    def __init__(self, lowered: str, otc_score: float) -> None:
+        self._text = lowered
+        self._otc_score = otc_score
+        self._is_ad: bool | None = None
+
+    @property
+    def is_ad(self) -> bool:
+        """Whether the post reads as an ad: a high OTC score and no counting report cue."""
+        if self._is_ad is None:
+            self._is_ad = self._otc_score >= AD_SCORE and not any(
+                label == "reported" and _counts(self._text, start, end)
+                for start, end, label in _CUES.finditer(self._text)
+            )
+        return self._is_ad
+
+    def role_for(self, handle: Handle) -> Role:
+        """The role of ``handle`` by the rule in this module's docstring."""
+        text = self._text
+        line_end = text.find("\n", handle.end, handle.end + REPORT_AFTER)
+        report_high = line_end if line_end >= 0 else handle.end + REPORT_AFTER
+        report_low = max(0, handle.start - REPORT_BEFORE)
+        offer_low, offer_high = handle.start - OFFER_BEFORE, handle.end + OFFER_AFTER
+        offered = False
+        for start, end, label in _CUES.finditer(text, report_low, report_high + LONGEST_WORD):
+            if label == "reported":
+                if start < report_high and _counts(text, start, end):
+                    return "reported"
+            elif offer_low <= start < offer_high:
+                offered = True
+        if offered:
+            return "offered"
+        return "offered" if self.is_ad else "mentioned"
