@@ -118,6 +118,6 @@ def test_unreachable_start_url_ends_with_a_summary_naming_the_error_and_exit_1(
     write_site(tmp_path, config(start_urls=[f"http://127.0.0.1:{port}/forum-2-1.html"]))
     result = run_cli("crawl", "otc", "--seeds", str(tmp_path), db=sqlite_url)
     assert result.code == 1
-    assert "failed" in result.stdout
+    assert "otc: FAILED" in result.stdout
     assert "Connection was refused" in result.stdout
     assert "crawl failed for otc" in result.stderr

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from watchlist import settings
 from watchlist.cli.options import DbOption, store_for
@@ -83,32 +82,15 @@ def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) ->
 
 
 def print_reports(reports: list[CrawlReport]) -> None:
-    """The crawl summary: one row per site, then the reason of each failure."""
-    table = Table(
-        "site",
-        "pages",
-        "posts",
-        "new posts",
-        "new entries",
-        "new sightings",
-        "failed",
-        "time",
-        "result",
-    )
+    """The crawl summary: one line per site, then the reason of each failure."""
     for r in reports:
-        table.add_row(
-            inert(r.site),
-            str(r.pages),
-            str(r.posts),
-            str(r.new_posts),
-            str(r.new_entries),
-            str(r.new_sightings),
-            str(r.failed_requests),
-            f"{r.elapsed:.1f}s",
-            "ok" if r.ok else "[red]failed[/red]",
+        result = "ok" if r.ok else "FAILED"
+        line = (
+            f"{r.site}: {result} · {r.pages} pages, {r.posts} posts ({r.new_posts} new), "
+            f"{r.new_entries} new entries, {r.new_sightings} new sightings, "
+            f"{r.failed_requests} failed requests, {r.elapsed:.1f}s"
         )
-    console.print(table)
-    for r in reports:
+        console.print(inert(line, keep_newlines=False, style="" if r.ok else "red"))
         if not r.ok:
             reason = r.last_error or f"finish reason {r.finish_reason}, {r.errors} errors logged"
-            console.print(inert(f"{r.site}: {reason}", keep_newlines=False, style="red"))
+            console.print(inert(f"  error: {reason}", keep_newlines=False, style="red"))

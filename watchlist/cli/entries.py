@@ -39,17 +39,20 @@ def entries_command(
         for row in rows:
             console.out(json_line(row), highlight=False)
         return
-    table = Table("id", "kind", "value", "status", "score", "seen", "sites", "last seen")
+    table = Table("id", "kind", "status", "score", "seen")
+    table.add_column("value", overflow="fold", min_width=16)
+    table.add_column("sites", overflow="fold")
+    table.add_column("last seen", no_wrap=True)
     for row in rows:
         table.add_row(
             str(row["id"]),
             row["kind"],
-            inert(row["value"]),
             row["status"],
             f"{row['score']:.2f}",
             str(row["sightings"]),
-            inert(",".join(row["sites"])),
-            str(row["last_seen"])[:19],
+            inert(row["value"]),
+            inert(", ".join(row["sites"])),
+            str(row["last_seen"])[:10],
         )
     console.print(table)
     console.print(f"{len(rows)} entries", markup=False)
