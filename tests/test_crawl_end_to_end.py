@@ -111,3 +111,17 @@ def test_two_concurrent_crawls_into_one_database_give_no_error_and_no_duplicate(
     assert stored_entries(db) == demo_world.ground_truth()
     assert totals.posts == sum(1 for _ in demo_world.posts())
     assert totals.sightings == len(true_sightings(demo_world))
+
+
+def test_scrapy_crawl_command_runs_the_same_spider_and_pipelines(
+    sqlite_url: str, seeds: Path, demo_world: World
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    scrapy = Path(sys.executable).with_name("scrapy")
+    env = {"WATCHLIST_DB": sqlite_url, "PATH": "/usr/bin:/bin", "PYTHONUTF8": "1"}
+    command = [str(scrapy), "crawl", "forum", "-a", "site=demo", "-a", f"seeds={seeds}"]
+    proc = subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=240, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert stored_sightings(sqlite_url) == true_sightings(demo_world)

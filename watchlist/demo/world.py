@@ -17,76 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
 
 import phonenumbers
 
+from watchlist.demo import phrases
+from watchlist.demo.phrases import ThreadType
 from watchlist.extract.checksums import b58check_encode, eip55, segwit_encode
 from watchlist.extract.model import Kind
 
 HandleKey = tuple[Kind, str]
-ThreadType = Literal["notice", "sell", "buy", "exchange", "question", "warning", "chat"]
 
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
-# fmt: off
-HOSTILE_NAMES = {1: "[bold red]admin[/]", 2: "\x1b[31mU商阿强\x1b[0m"}
-HOSTILE_TITLES = {
-    1: "[bold red]版规[/] 发帖必读，交易请走担保", 2: "\x1b[31m急收U\x1b[0m 大额现结",
-    3: "<b>热帖</b> 出U & 收U <script>alert(1)</script>",
-}
-_FIXED_TYPES: dict[int, ThreadType] = {1: "notice", 2: "buy"}
-_MOBILE_PREFIXES = "133 135 136 137 138 139 150 151 152 158 159 176 177 180 186 187 188 189 199"
-_WORDS = ("fast", "pay", "otc", "coin", "usdt", "king", "jin", "hui", "dui", "tong", "bao", "ex")
-_MAIL = ("example-mail.com", "example.com", "example.net", "example.org", "demo-mail.cn")
-_SUFFIXES = ("com", "top", "cn", "com.cn", "net", "xyz")
-_NAME_A = ("老王", "阿强", "币商", "U商", "小李", "承兑", "otc", "usdt", "king", "trader", "金牛")
-_NAME_B = ("", "哥", "_cn", "888", "小号", "阿杰", "pro", "大鹏")
-_TYPES: tuple[ThreadType, ...] = (
-    "sell", "sell", "sell", "buy", "buy", "exchange", "exchange", "question", "question",
-    "warning", "chat",
-)
-_TITLES: dict[ThreadType, tuple[str, ...]] = {
-    "sell": ("出U 大额可谈 秒放", "长期出白U，价格美丽", "Selling USDT, fast", "出U 汇率{rate}"),
-    "buy": ("收U 现金秒结", "长期收U，量大优先", "Buying USDT TRC20 any size", "收U 汇率{rate}"),
-    "exchange": ("承兑换汇 人民币/USDT", "承兑商长期合作", "换汇 靠谱 担保", "OTC: CNY to USDT"),
-    "question": ("新人求问：哪里收U靠谱？", "C2C 冻卡怎么办", "How to avoid frozen cards?"),
-    "warning": ("曝光一个骗子，大家小心", "Scam alert: do not trade with this one", "被骗了，求助"),
-    "chat": ("今天U价聊聊", "大家最近出金顺利吗", "OTC market chat"),
-}
-_INTROS: dict[ThreadType, tuple[str, ...]] = {
-    "sell": ("出U，白U，来源干净，可KYT。", "长期出U，先款后币，秒放。", "Clean USDT for sale."),
-    "buy": ("收U，现金秒结，大额可谈。", "长期收U，TRC20/ERC20 都收。", "Buying USDT, any size."),
-    "exchange": ("承兑换汇，人民币/USDT 双向。", "承兑商，诚信第一，担保。", "CNY/USDT both ways."),
-}
-_CHAT = (
-    "今天行情怎么样？", "有没有靠谱的承兑商推荐？", "顶一下", "谢谢楼主分享", "担保交易，走中介。",
-    "Anyone selling USDT today?", "Looking for an OTC desk, big size.", "Good trade, fast release.",
-    "面交也可以，限本地。", "冻卡了，大家注意出金渠道。", "C2C 最近风控严，小心。", "已交易。",
-)
-# Lines full of things that look like handles and are not: rates, dates, a masked phone, a
-# 20-digit order number, a version, a file name, "@ price".
-_NEGATIVES = (
-    "今日汇率 7.{a}，明天看行情。", "挂单时间 2026-11-{d:02d} {h:02d}:30", "客服电话 {p}****{b}",
-    "订单号 2026{o}，已完成。", "脚本 v1.2.3 已更新，说明看 readme.md", "USDT @ 7.{a} today",
-    "成交 {b} U，手续费 0.5%，好评率 99.8%", "Price 1.0{h}, volume {d},000",
-)
-_OFFER: dict[Kind, tuple[str, ...]] = {
-    "phone": ("电话 {h}", "手机：{h}，24小时在线", "Call {h} anytime"),
-    "email": ("邮箱 {h}", "Email: {h}"),
-    "telegram": ("联系 {h}", "{h}，秒回", "Contact {h} for big orders"),
-    "tron": ("TRC20 地址：{h}", "USDT 打到 {h}，到账秒放"),
-    "eth": ("ERC20 地址：{h}", "ETH wallet {h}"),
-    "btc": ("BTC 地址：{h}", "BTC to {h} please"),
-    "domain": ("官网 {h}", "下单网站：{h}", "Live rates at {h} every day"),
-}
-_REPORT = (
-    "曝光骗子：{h}，收了钱就拉黑，大家小心。", "Beware: {h} is a scammer, took my USDT.",
-    "有人跟 {h} 交易过吗？靠谱吗？", "这个 {h} 是骗子，已报警。",
-)
-_SELLER_KINDS: tuple[Kind, ...] = (
-    "phone", "telegram", "telegram", "email", "tron", "tron", "eth", "btc", "domain",
-)
-# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +67,21 @@ class _Handle:
 
 def _mobile(rng: random.Random) -> str:
     while True:
-        number = rng.choice(_MOBILE_PREFIXES.split()) + "".join(rng.choices(string.digits, k=8))
+        number = rng.choice(phrases.MOBILE_PREFIXES.split()) + "".join(
+            rng.choices(string.digits, k=8)
+        )
         if phonenumbers.is_valid_number(phonenumbers.parse(number, "CN")):
             return number
 
 
 def _new_handle(kind: Kind, rng: random.Random) -> _Handle:
-    word = f"{rng.choice(_WORDS)}{rng.choice(['', '_'])}{rng.choice(_WORDS)}{rng.randint(1, 999)}"
+    words = phrases.WORDS
+    word = f"{rng.choice(words)}{rng.choice(['', '_'])}{rng.choice(words)}{rng.randint(1, 999)}"
     if kind == "phone":
         number = _mobile(rng)
         return _Handle(kind, "+86" + number, number)
     if kind == "email":
-        address = f"{word.replace('_', '.')}@{rng.choice(_MAIL)}"
+        address = f"{word.replace('_', '.')}@{rng.choice(phrases.MAIL)}"
         return _Handle(kind, address, address.capitalize() if rng.random() < 0.3 else address)
     if kind == "telegram":
         return _Handle(kind, word, word)
@@ -153,9 +97,8 @@ def _new_handle(kind: Kind, rng: random.Random) -> _Handle:
         else:
             address = segwit_encode("bc", 0, rng.randbytes(20))
         return _Handle(kind, address, address)
-    domain = (
-        f"{rng.choice(_WORDS)}{rng.choice(_WORDS)}{rng.randint(10, 99)}.{rng.choice(_SUFFIXES)}"
-    )
+    suffix = rng.choice(phrases.SUFFIXES)
+    domain = f"{rng.choice(words)}{rng.choice(words)}{rng.randint(10, 99)}.{suffix}"
     return _Handle("domain", domain, domain)
 
 
@@ -176,13 +119,15 @@ def _written(handle: _Handle, rng: random.Random) -> str:
 def _negative(rng: random.Random) -> str:
     values = {"a": rng.randint(10, 30), "d": rng.randint(1, 28), "h": rng.randint(0, 23)}
     values |= {"b": rng.randint(1000, 9999), "o": rng.randrange(10**15, 10**16)}
-    return rng.choice(_NEGATIVES).format(p=rng.choice(_MOBILE_PREFIXES.split()), **values)
+    return rng.choice(phrases.NEGATIVES).format(
+        p=rng.choice(phrases.MOBILE_PREFIXES.split()), **values
+    )
 
 
 @lru_cache(maxsize=4096)
 def _seller_handles(seed: int, uid: int) -> tuple[_Handle, ...]:
     rng = random.Random(f"{seed}:seller:{uid}")
-    kinds = rng.sample(_SELLER_KINDS, rng.randint(1, 3))
+    kinds = rng.sample(phrases.SELLER_KINDS, rng.randint(1, 3))
     return tuple(_new_handle(kind, rng) for kind in dict.fromkeys(kinds))
 
 
@@ -247,11 +192,11 @@ class World:
     def thread(self, tid: int) -> DemoThread:
         """The summary of thread ``tid``."""
         rng = random.Random(f"{self.seed}:thread:{tid}")
-        type_ = _FIXED_TYPES.get(tid, rng.choice(_TYPES))
-        title = HOSTILE_TITLES.get(tid) or rng.choice(_TITLES[type_]).format(
+        type_ = phrases.FIXED_TYPES.get(tid, rng.choice(phrases.TYPES))
+        title = phrases.HOSTILE_TITLES.get(tid) or rng.choice(phrases.TITLES[type_]).format(
             rate=f"{7 + rng.randint(0, 30) / 100:.2f}"
         )
-        if tid in HOSTILE_NAMES:
+        if tid in phrases.HOSTILE_NAMES:
             uid = tid
         elif type_ in ("sell", "buy", "exchange"):
             uid = self._seller_uid(rng)
@@ -268,10 +213,10 @@ class World:
 
     def user_name(self, uid: int) -> str:
         """The display name of user ``uid`` (two of them hostile: markup and an ANSI escape)."""
-        if uid in HOSTILE_NAMES:
-            return HOSTILE_NAMES[uid]
+        if uid in phrases.HOSTILE_NAMES:
+            return phrases.HOSTILE_NAMES[uid]
         rng = random.Random(f"{self.seed}:user:{uid}")
-        return f"{rng.choice(_NAME_A)}{rng.choice(_NAME_B)}{rng.randint(1, 99)}"
+        return f"{rng.choice(phrases.NAME_A)}{rng.choice(phrases.NAME_B)}{rng.randint(1, 99)}"
 
     def posted_at(self, tid: int, index: int) -> datetime:
         """When post number ``index`` (0 = the opening post) of thread ``tid`` was written."""
@@ -360,20 +305,22 @@ class World:
         if type_ == "notice":
             return ["本版只讨论场外交易，禁止发布违法内容。", "交易前请走担保，谨防诈骗。"], handles
         lines: list[str] = []
-        if type_ in _INTROS:
-            lines.append(rng.choice(_INTROS[type_]))
+        if type_ in phrases.INTROS:
+            lines.append(rng.choice(phrases.INTROS[type_]))
         if type_ in ("sell", "buy", "exchange"):
             own = _seller_handles(self.seed, uid)
             if rng.random() < (0.85 if opening else 0.6):
                 for handle in rng.sample(own, rng.randint(1, len(own))):
-                    lines.append(rng.choice(_OFFER[handle.kind]).format(h=_written(handle, rng)))
+                    lines.append(
+                        rng.choice(phrases.OFFER[handle.kind]).format(h=_written(handle, rng))
+                    )
                     handles.add((handle.kind, handle.value))
         elif type_ == "warning":
             handle = rng.choice(_seller_handles(self.seed, self._seller_uid(rng)))
-            lines.append(rng.choice(_REPORT).format(h=_written(handle, rng)))
+            lines.append(rng.choice(phrases.REPORT).format(h=_written(handle, rng)))
             handles.add((handle.kind, handle.value))
         else:
-            lines.extend(rng.sample(_CHAT, rng.randint(1, 2)))
+            lines.extend(rng.sample(phrases.CHAT, rng.randint(1, 2)))
         if rng.random() < 0.45:
             lines.insert(rng.randint(0, len(lines)), _negative(rng))
         return lines, handles
