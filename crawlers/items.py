@@ -1,16 +1,20 @@
-"""What spiders yield."""
+"""What spiders yield, and what the pipelines add to it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchlist.extract.model import Extraction
+from watchlist.store.records import Found
 
 
 @dataclass(slots=True)
 class PostItem:
-    """One post as a spider read it; ``extraction`` is filled by the extract pipeline."""
+    """One post as a spider read it.
+
+    The image pipeline fills ``image_payloads`` ((image URL, QR payload) pairs); the extract
+    pipeline fills ``found`` and ``otc_score``.
+    """
 
     url: str
     site: str
@@ -19,4 +23,6 @@ class PostItem:
     author: str | None = None
     posted_at: datetime | None = None
     image_urls: list[str] = field(default_factory=list)
-    extraction: Extraction | None = None
+    image_payloads: list[tuple[str, str]] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
+    otc_score: float = 0.0

@@ -1,7 +1,11 @@
-"""Item pipelines: extract the handles of each post, then store posts in batches."""
+"""Item pipelines: extract the handles of each post (and of its QR codes), then store posts.
+
+The image pipeline (``crawlers.images``) runs first and leaves QR payloads on the item.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -9,8 +13,11 @@ from scrapy.crawler import Crawler
 
 from crawlers.items import PostItem
 from watchlist import settings
-from watchlist.extract import extract
+from watchlist.extract import Extraction, Role, extract
 from watchlist.store import Found, PostRecord, Store, open_store, save_posts
+
+# A post this OTC-like is an offer even when no cue word stands next to a handle.
+OFFER_SCORE = 0.6
 
 
 class ExtractPipeline:
@@ -25,9 +32,29 @@ class ExtractPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PostItem):
-            item.extraction = extract(item.text)
-            self.stats.inc_value("watchlist/handles_found", len(item.extraction.handles))
+            extraction = extract(item.text)
+            item.otc_score = extraction.otc_score
+            item.found = [Found(h) for h in extraction.handles]
+            role = image_role(extraction)
+            for url, payload in item.image_payloads:
+                for handle in extract(payload).handles:
+                    item.found.append(Found(replace(handle, role=role), url, payload))
+            self.stats.inc_value("watchlist/handles_found", len(item.found))
         return item
+
+
+def image_role(text: Extraction) -> Role:
+    """The role of a handle decoded from a post's image, judged from the post's text.
+
+    A QR code has no words around it: it is ``reported`` in a post that reports someone,
+    ``offered`` in a post that offers something, else ``mentioned``.
+    """
+    roles = {handle.role for handle in text.handles}
+    if "reported" in roles:
+        return "reported"
+    if "offered" in roles or text.otc_score >= OFFER_SCORE:
+        return "offered"
+    return "mentioned"
 
 
 class StorePipeline:
@@ -72,7 +99,6 @@ class StorePipeline:
 
 def to_record(item: PostItem) -> PostRecord:
     """The store's record of a crawled, extracted post."""
-    extraction = item.extraction
     return PostRecord(
         url=item.url,
         site=item.site,
@@ -81,6 +107,6 @@ def to_record(item: PostItem) -> PostRecord:
         title=item.title,
         author=item.author,
         posted_at=item.posted_at,
-        otc_score=extraction.otc_score if extraction else 0.0,
-        found=tuple(Found(h) for h in extraction.handles) if extraction else (),
+        otc_score=item.otc_score,
+        found=tuple(item.found),
     )

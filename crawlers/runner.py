@@ -40,6 +40,9 @@ class CrawlReport:
     new_posts: int
     new_entries: int
     new_sightings: int
+    images: int
+    qr_codes: int
+    images_unreadable: int
     failed_requests: int
     errors: int
     finish_reason: str
@@ -139,14 +142,18 @@ def _report(site: SiteConfig, crawler: Crawler, elapsed: float) -> CrawlReport:
     last_error = stats.get("watchlist/last_error")
     if last_error is None and exceptions:
         last_error = ", ".join(f"{name} ×{n}" for name, n in exceptions.items())
+    images = int(stats.get("watchlist/images_fetched", 0))
     errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("spider_exceptions", 0) or 0)
     return CrawlReport(
         site=site.name,
-        pages=int(stats.get("response_received_count", 0)),
+        pages=int(stats.get("response_received_count", 0)) - images,
         posts=int(stats.get("item_scraped_count", 0)),
         new_posts=int(stats.get("watchlist/new_posts", 0)),
         new_entries=int(stats.get("watchlist/new_entries", 0)),
         new_sightings=int(stats.get("watchlist/new_sightings", 0)),
+        images=images,
+        qr_codes=int(stats.get("watchlist/qr_codes_decoded", 0)),
+        images_unreadable=int(stats.get("watchlist/images_unreadable", 0)),
         failed_requests=int(stats.get("watchlist/failed_requests", 0)),
         errors=errors,
         finish_reason=str(stats.get("finish_reason", "not started")),

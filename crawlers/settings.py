@@ -14,12 +14,19 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 TELNETCONSOLE_ENABLED = False
+# The image pipeline awaits asyncio tasks.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
+    "crawlers.images.ImagePipeline": 50,
     "crawlers.pipelines.ExtractPipeline": 100,
     "crawlers.pipelines.StorePipeline": 800,
 }
+# Images: at most this many per post, this many bytes each, this many pixels each.
+WATCHLIST_IMAGES_PER_POST = 8
+WATCHLIST_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+WATCHLIST_IMAGE_MAX_PIXELS = 16_000_000
 # Posts written to the store per transaction.
 WATCHLIST_STORE_BATCH = 50

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "blockquote", "h1", "h2", "h3", "h4", "pre"}
 _SKIPPED_TAGS = {"script", "style", "template", "noscript"}
@@ -71,3 +71,20 @@ def parse_datetime(text: str, timezone: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(timezone))
     except ValueError:
         return None
+
+
+# Where forums keep an image's real address: lazy-loading attributes first, src last.
+_IMAGE_ATTRIBUTES = ("zoomfile", "file", "data-original", "data-src", "src")
+_PLACEHOLDERS = re.compile(r"(?:^data:|/(?:none|blank|spacer|loading)\.(?:gif|png)$)", re.I)
+
+
+def image_sources(selector: Selector | SelectorList[Selector]) -> list[str]:
+    """The addresses of the images inside an element, placeholders skipped, in order, once."""
+    sources: list[str] = []
+    for image in selector.css("img"):
+        for attribute in _IMAGE_ATTRIBUTES:
+            value = (image.attrib.get(attribute) or "").strip()
+            if value and not _PLACEHOLDERS.search(value):
+                sources.append(value)
+                break
+    return list(dict.fromkeys(sources))

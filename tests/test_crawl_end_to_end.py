@@ -12,7 +12,7 @@ from conftest import run_cli
 
 from watchlist.demo import World
 from watchlist.demo.server import RunningServer
-from watchlist.store import open_store
+from watchlist.store import EntryFilter, open_store
 from watchlist.store.queries import get_entry, list_entries, summary
 
 
@@ -82,8 +82,34 @@ def test_crawl_fetches_every_page_of_the_forum_once(
     result = run_cli("crawl", "demo", "--seeds", str(seeds), db=sqlite_url)
     assert result.code == 0, result.stderr
     fetched = demo_server.hits - before
-    assert set(fetched) == {*demo_world.pages(), "/robots.txt"}
-    assert all(count == 1 for count in fetched.values())
+    assert set(fetched) == {*demo_world.pages(), *demo_world.attachments(), "/robots.txt"}
+    assert all(count == 1 for count in fetched.values())  # a shared QR image: fetched once
+    images = demo_world.attachments()
+    qr_codes = sum(1 for path in images if "/qr-" in path)
+    assert (
+        f"{len(images)} images: {qr_codes} QR codes decoded, 2 unreadable or over the pixel cap"
+        in result.stdout
+    )
+
+
+def test_handles_decoded_from_qr_images_are_stored_with_their_image_as_source(
+    sqlite_url: str, seeds: Path, demo_world: World, demo_server: RunningServer
+) -> None:
+    result = run_cli("crawl", "demo", "--seeds", str(seeds), db=sqlite_url)
+    assert result.code == 0, result.stderr
+    store = open_store(sqlite_url)
+    links = list_entries(store, EntryFilter(kind="payment_link"))
+    expected = {value for kind, value in demo_world.ground_truth() if kind == "payment_link"}
+    assert {e.value for e in links} == expected and expected
+    for entry in links:
+        assert entry.id is not None
+        for evidence in get_entry(store, entry.id).evidence:
+            source = evidence.sighting.source
+            assert source.startswith(demo_server.base_url + "/data/attachment/forum/qr-u")
+            begin, end = evidence.highlight
+            assert evidence.sighting.snippet[begin:end].lower().startswith(("https://qr", "wxp://"))
+            assert evidence.sighting.role == "offered"
+    store.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

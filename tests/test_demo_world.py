@@ -21,7 +21,8 @@ from parsel import Selector, SelectorList
 from watchlist.demo import DemoPost, RunningServer, World, render, serve
 from watchlist.extract.checksums import b58check_decode, eip55, segwit_decode
 
-KINDS = {"phone", "email", "telegram", "tron", "eth", "btc", "domain"}
+KINDS = {"phone", "email", "telegram", "tron", "eth", "btc", "domain", "payment_link"}
+PAYMENT_LINK = re.compile(r"https://qr\.alipay\.com/fkx[0-9a-z]{17}|wxp://f2f0[-_A-Za-z0-9]{22}")
 SUFFIXES = ("com", "top", "cn", "com.cn", "net", "xyz")
 
 
@@ -81,6 +82,9 @@ def crawl(server: RunningServer, world: World) -> list[DemoPost]:
                     title=title,
                     text=post.css("td.t_f").xpath("string()").get("").strip(),
                     handles=frozenset(),
+                    images=tuple(
+                        "/" + src for src in post.css("td.t_f img::attr(zoomfile)").getall()
+                    ),
                     author_uid=int(re.findall(r"\d+", one(post, ".authi a::attr(href)"))[0]),
                 )
             )
@@ -140,6 +144,8 @@ def test_every_ground_truth_value_is_valid_and_canonical(world: World) -> None:
             assert re.fullmatch(r"[a-z][a-z0-9_]{4,31}", value)
         elif kind == "email":
             assert re.fullmatch(r"[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+", value)
+        elif kind == "payment_link":
+            assert PAYMENT_LINK.fullmatch(value)
         else:
             assert kind == "domain"
             name, _, suffix = value.partition(".")
@@ -166,6 +172,23 @@ def test_served_pages_parse_back_to_exactly_the_world_posts(
     assert sorted(parsed, key=lambda p: p.post_id) == expected
     assert set(server.hits) == set(world.pages())
     assert sum(server.hits.values()) == world.page_count()
+
+
+def test_attachments_are_served_as_png_and_seller_codes_hold_their_payment_link(
+    world: World, server: RunningServer
+) -> None:
+    from watchlist.demo.images import seller_qr
+    from watchlist.qrcodes import decode_qr
+
+    paths = world.attachments()
+    assert any("/qr-u" in p for p in paths) and any("/bomb-" in p for p in paths)
+    for path in sorted(paths):
+        status, content_type, body = fetch(server.url(path))
+        assert (status, content_type) == (200, "image/png")
+        if "/qr-u" in path:
+            uid = int(path.rsplit("qr-u", 1)[1].removesuffix(".png"))
+            assert decode_qr(body) == [seller_qr(world.seed, uid)[0]]
+    assert fetch(server.url("/data/attachment/forum/qr-u1x.png"))[0] == 404
 
 
 def test_forum_index_links_every_board(world: World, server: RunningServer) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from parsel import Selector
 
-from crawlers.text import element_text, parse_datetime
+from crawlers.text import element_text, image_sources, parse_datetime
 
 
 def body(html: str) -> str:
@@ -58,3 +58,12 @@ def test_parse_datetime_gives_none_for_what_it_cannot_read(raw: str) -> None:
 
 def test_parse_datetime_in_utc() -> None:
     assert parse_datetime("2026-11-20 12:30", "UTC") == datetime(2026, 11, 20, 12, 30, tzinfo=UTC)
+
+
+def test_image_sources_prefer_lazy_loading_attributes_and_skip_placeholders() -> None:
+    html = (
+        '<div id="b"><img src="static/image/common/none.gif" zoomfile="a/1.png" file="a/2.png">'
+        '<img data-original="b.jpg" src="data:image/gif;base64,R0lGOD">'
+        '<img src="c.png"><img src="c.png"><img src="/img/loading.gif"><img></div>'
+    )
+    assert image_sources(Selector(text=html).css("#b")) == ["a/1.png", "b.jpg", "c.png"]

@@ -15,7 +15,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawlers.items import PostItem
-from crawlers.text import element_text, parse_datetime
+from crawlers.text import element_text, image_sources, parse_datetime
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
 
@@ -114,7 +114,7 @@ class ForumSpider(scrapy.Spider):
                 title=title,
                 author=author.strip() if author else None,
                 posted_at=posted_at,
-                image_urls=[response.urljoin(src) for src in body.css("img::attr(src)").getall()],
+                image_urls=[response.urljoin(src) for src in image_sources(body)],
             )
         if not found:
             self.crawler.stats.inc_value("watchlist/thread_pages_without_posts")

@@ -90,6 +90,11 @@ def print_reports(reports: list[CrawlReport]) -> None:
             f"{r.new_entries} new entries, {r.new_sightings} new sightings, "
             f"{r.failed_requests} failed requests, {r.elapsed:.1f}s"
         )
+        if r.images:
+            line += (
+                f"; {r.images} images: {r.qr_codes} QR codes decoded, "
+                f"{r.images_unreadable} unreadable or over the pixel cap"
+            )
         console.print(inert(line, keep_newlines=False, style="" if r.ok else "red"))
         if not r.ok:
             reason = r.last_error or f"finish reason {r.finish_reason}, {r.errors} errors logged"

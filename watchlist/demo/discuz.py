@@ -1,7 +1,8 @@
 """The pages of a :class:`World` rendered as a Discuz! X3 forum with rewrite-style URLs.
 
 Routes: ``/forum.php`` (board index), ``/forum-{fid}-{page}.html`` (a board's thread list),
-``/thread-{tid}-{page}-1.html`` (a thread page), ``/robots.txt`` (allows everything); any other
+``/thread-{tid}-{page}-1.html`` (a thread page), ``/data/attachment/forum/*.png`` (images),
+``/robots.txt`` (allows everything); any other
 path is a 404. Markup follows the real engine's classes and ids (``a.xst``, ``a.nxt``,
 ``div[id^=post_]``, ``td.t_f``, ``.authi a``, ``em[id^=authorposton]``). Text is HTML-escaped and
 control characters become numeric references, so hostile names survive a parse unchanged.
@@ -14,10 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from watchlist.demo.images import attachment
 from watchlist.demo.world import DemoPost, World
 
 HTML_TYPE = "text/html; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
+PNG_TYPE = "image/png"
 ROBOTS_TXT = "User-agent: *\nDisallow:\n"
 _BOARD = re.compile(r"/forum-(\d+)-(\d+)\.html")
 _THREAD = re.compile(r"/thread-(\d+)-(\d+)-(\d+)\.html")
@@ -45,6 +48,8 @@ def render(world: World, path: str) -> Page:
         return _html(200, _index(world))
     if path == "/robots.txt":
         return Page(200, TEXT_TYPE, ROBOTS_TXT.encode())
+    if (image := attachment(world.seed, path)) is not None:
+        return Page(200, PNG_TYPE, image)
     if match := _BOARD.fullmatch(path):
         fid, page = int(match[1]), int(match[2])
         canonical = f"/forum-{fid}-{page}.html" == path
@@ -160,6 +165,12 @@ def _post(post: DemoPost, floor: int) -> str:
     pid = post.post_id
     second = post.posted_at[:19].replace("T", " ")
     body = "<br />\n".join(esc(line) for line in post.text.split("\n"))
+    for n, path in enumerate(post.images):
+        # As Discuz! lazy-loads attachments: a placeholder src, the real file in zoomfile/file.
+        body += (
+            f'<br />\n<img id="aimg_{pid}{n}" class="zoom" src="static/image/common/none.gif" '
+            f'zoomfile="{path[1:]}" file="{path[1:]}" alt="" />'
+        )
     floor_label = "楼主" if floor == 1 else f"<em>{floor}</em>#"
     author = esc(post.author)
     return (

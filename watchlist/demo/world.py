@@ -21,6 +21,7 @@ from functools import lru_cache
 import phonenumbers
 
 from watchlist.demo import phrases
+from watchlist.demo.images import ATTACHMENTS, qr_path, seller_qr
 from watchlist.demo.phrases import ThreadType
 from watchlist.extract.checksums import b58check_encode, eip55, segwit_encode
 from watchlist.extract.model import Kind
@@ -43,6 +44,7 @@ class DemoPost:
     text: str
     handles: frozenset[HandleKey]
     author_uid: int
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,7 @@ class World:
             uid = self._other_uid(rng)
             type_ = rng.choices(("warning", "question", "chat"), (15, 20, 65))[0]
         lines, handles = self._body(type_, uid, index == 0, rng)
+        images = self._images(tid, index, pid, type_, uid, handles)
         page = index // self.posts_per_page + 1
         return DemoPost(
             url_path=f"/thread-{tid}-{page}-1.html#pid{pid}",
@@ -252,7 +255,24 @@ class World:
             text="\n".join(lines),
             handles=frozenset(handles),
             author_uid=uid,
+            images=images,
         )
+
+    def _images(
+        self, tid: int, index: int, pid: int, type_: ThreadType, uid: int, handles: set[HandleKey]
+    ) -> tuple[str, ...]:
+        """A seller's payment QR now and then; a broken image and a pixel bomb in thread 1."""
+        rng = random.Random(f"{self.seed}:images:{pid}")  # its own stream: texts stay the same
+        if tid == 1 and index in (1, 2):
+            return (f"{ATTACHMENTS}{'broken' if index == 1 else 'bomb'}-{pid}.png",)
+        if type_ in ("sell", "buy", "exchange") and uid % 3 == 0 and rng.random() < 0.4:
+            handles.add(("payment_link", seller_qr(self.seed, uid)[1]))
+            return (qr_path(uid),)
+        return ()
+
+    def attachments(self) -> set[str]:
+        """The path of every image some post shows."""
+        return {path for post in self.posts() for path in post.images}
 
     def thread_posts(self, tid: int, page: int) -> list[DemoPost]:
         """The posts shown on page ``page`` of thread ``tid``."""
