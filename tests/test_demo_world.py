@@ -21,7 +21,8 @@ from parsel import Selector, SelectorList
 from watchlist.demo import DemoPost, RunningServer, World, render, serve
 from watchlist.extract.checksums import b58check_decode, eip55, segwit_decode
 
-KINDS = {"phone", "email", "telegram", "tron", "eth", "btc", "domain", "payment_link"}
+KINDS = {"phone", "email", "alipay", "wechat", "qq", "bank_card", "telegram", "btc", "eth"}
+KINDS |= {"tron", "payment_link", "domain"}
 PAYMENT_LINK = re.compile(r"https://qr\.alipay\.com/fkx[0-9a-z]{17}|wxp://f2f0[-_A-Za-z0-9]{22}")
 SUFFIXES = ("com", "top", "cn", "com.cn", "net", "xyz")
 
@@ -123,9 +124,35 @@ def test_default_world_has_pagination_repeat_sellers_negatives_and_hostile_names
     assert any("\x1b[31m" in post.title for post in posts)
 
 
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def valid_e164(value: str) -> bool:
+    number = phonenumbers.parse(value, None)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phonenumbers.is_valid_number(number) and value == e164
+
+
 def test_every_ground_truth_value_is_valid_and_canonical(world: World) -> None:
-    for kind, value in World(seed=7, threads_per_board=60).ground_truth():
-        if kind == "phone":
+    truth = World(seed=7, threads_per_board=60).ground_truth()
+    assert {kind for kind, _ in truth} == KINDS
+    for kind, value in truth:
+        if kind == "alipay":
+            is_email = re.fullmatch(r"[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+", value)
+            assert is_email or re.fullmatch(r"2088\d{12}", value) or valid_e164(value)
+            assert not value.startswith("+") or ("phone", value) in truth
+        elif kind == "wechat":
+            assert re.fullmatch(r"[a-z][-_a-z0-9]{5,19}", value) or valid_e164(value)
+        elif kind == "qq":
+            assert re.fullmatch(r"[1-9]\d{4,10}", value)
+        elif kind == "bank_card":
+            assert re.fullmatch(r"62\d{14}(\d{3})?", value) and luhn_valid(value)
+        elif kind == "phone":
             number = phonenumbers.parse(value, None)
             assert phonenumbers.is_valid_number(number)
             assert value == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

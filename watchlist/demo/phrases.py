@@ -61,6 +61,10 @@ OFFER: dict[Kind, tuple[str, ...]] = {
     "eth": ("ERC20 地址：{h}", "ETH wallet {h}"),
     "btc": ("BTC 地址：{h}", "BTC to {h} please"),
     "domain": ("官网 {h}", "下单网站：{h}", "Live rates at {h} every day"),
+    "alipay": ("{h}，实名可查", "收款 {h}"),
+    "wechat": ("{h}，秒回", "联系 {h}"),
+    "qq": ("{h}，24小时在线", "联系 {h}"),
+    "bank_card": ("收款卡 {h}，工商银行", "银行卡：{h}"),
 }
 REPORT = (
     "曝光骗子：{h}，收了钱就拉黑，大家小心。", "Beware: {h} is a scammer, took my USDT.",
@@ -68,5 +72,6 @@ REPORT = (
 )
 SELLER_KINDS: tuple[Kind, ...] = (
     "phone", "telegram", "telegram", "email", "tron", "tron", "eth", "btc", "domain",
+    "wechat", "wechat", "alipay", "qq", "bank_card",
 )
 # fmt: on

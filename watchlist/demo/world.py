@@ -65,6 +65,10 @@ class _Handle:
     kind: Kind
     value: str
     raw: str
+    also: tuple[HandleKey, ...] = ()  # entries the same writing yields too (alipay → phone)
+
+    def keys(self) -> tuple[HandleKey, ...]:
+        return ((self.kind, self.value), *self.also)
 
 
 def _mobile(rng: random.Random) -> str:
@@ -99,16 +103,65 @@ def _new_handle(kind: Kind, rng: random.Random) -> _Handle:
         else:
             address = segwit_encode("bc", 0, rng.randbytes(20))
         return _Handle(kind, address, address)
+    if kind in ("alipay", "wechat", "qq", "bank_card"):
+        return _payment_handle(kind, rng, word)
     suffix = rng.choice(phrases.SUFFIXES)
     domain = f"{rng.choice(words)}{rng.choice(words)}{rng.randint(10, 99)}.{suffix}"
     return _Handle("domain", domain, domain)
+
+
+def _payment_handle(kind: Kind, rng: random.Random, word: str) -> _Handle:
+    """Chinese payment accounts, written with their cue the way sellers write them."""
+    if kind == "alipay":
+        style = rng.choice(("phone", "email", "userid"))
+        cue = rng.choice(("支付宝：", "ZFB ", "Alipay: ", "支.付.宝 "))
+        if style == "phone":
+            number = _mobile(rng)
+            return _Handle(kind, "+86" + number, cue + number, (("phone", "+86" + number),))
+        if style == "email":
+            address = f"{word.replace('_', '.')}@{rng.choice(phrases.MAIL)}"
+            return _Handle(kind, address, cue + address, (("email", address),))
+        user_id = "2088" + "".join(rng.choices(string.digits, k=12))
+        return _Handle(kind, user_id, cue + user_id)
+    if kind == "wechat":
+        if rng.random() < 0.3:
+            number = _mobile(rng)
+            e164 = "+86" + number
+            written = rng.choice(("手机 {}（微信同号）", "电话/微信 {}")).format(number)
+            return _Handle(kind, e164, written, (("phone", e164),))
+        wechat_id = rng.choice(string.ascii_lowercase) + word.replace("_", "")[:12]
+        cue = rng.choice(("微信：{}", "加V {}", "请加微信{}", "VX: {}", "WeChat {}", "V信 {}"))
+        return _Handle(kind, wechat_id, cue.format(wechat_id))
+    if kind == "qq":
+        number = str(rng.randint(10_000, 2_999_999_999))
+        cue = rng.choice(("QQ {}", "扣：{}", "企鹅 {}", "Q {}"))
+        return _Handle(kind, number, cue.format(number))
+    card = _unionpay_card(rng)
+    grouped = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+    return _Handle(kind, card, rng.choice((card, grouped)))
+
+
+def _unionpay_card(rng: random.Random) -> str:
+    """A Luhn-valid 16- or 19-digit UnionPay card number on a real bank's BIN."""
+    bin_ = rng.choice(("622202", "622848", "621700", "622588", "621226", "622700"))
+    body = bin_ + "".join(rng.choices(string.digits, k=rng.choice((9, 12))))
+    total = 0
+    for i, digit in enumerate(reversed(body)):
+        value = int(digit) * (2 if i % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str((10 - total % 10) % 10)
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _written(handle: _Handle, rng: random.Random) -> str:
     raw = handle.raw
     if handle.kind == "phone":
         spaced = f"{raw[:3]} {raw[3:7]} {raw[7:]}"
-        return rng.choice((raw, spaced, "+86 " + spaced, "+86" + raw))
+        dashed = f"{raw[:3]}-{raw[3:7]}-{raw[7:]}"
+        wide = raw.translate(_FULL_WIDTH)  # １３８…: full-width digits
+        return rng.choice((raw, spaced, "+86 " + spaced, "+86" + raw, dashed, wide))
     if handle.kind == "telegram":
         return rng.choice(("TG: @", "飞机 @", "https://t.me/", "t.me/")) + raw
     if handle.kind == "eth":
@@ -334,11 +387,11 @@ class World:
                     lines.append(
                         rng.choice(phrases.OFFER[handle.kind]).format(h=_written(handle, rng))
                     )
-                    handles.add((handle.kind, handle.value))
+                    handles.update(handle.keys())
         elif type_ == "warning":
             handle = rng.choice(_seller_handles(self.seed, self._seller_uid(rng)))
             lines.append(rng.choice(phrases.REPORT).format(h=_written(handle, rng)))
-            handles.add((handle.kind, handle.value))
+            handles.update(handle.keys())
         else:
             lines.extend(rng.sample(phrases.CHAT, rng.randint(1, 2)))
         if rng.random() < 0.45:
