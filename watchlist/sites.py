@@ -118,11 +118,20 @@ class SiteConfig(BaseModel):
             raise ValueError(f"unknown time zone {name!r}") from exc
         return name
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_allowed_domains(cls, raw: Any) -> Any:
+        """Without ``allowed_domains``, the crawl stays on the start URLs' hosts."""
+        if isinstance(raw, dict) and not raw.get("allowed_domains"):
+            urls = raw.get("start_urls")
+            if isinstance(urls, list) and all(isinstance(u, str) for u in urls):
+                hosts = {urlsplit(u).hostname for u in urls} - {None}
+                return {**raw, "allowed_domains": sorted(hosts)}
+        return raw
+
     @model_validator(mode="after")
     def _consistent(self) -> SiteConfig:
         hosts = [urlsplit(url).hostname or "" for url in self.start_urls]
-        if not self.allowed_domains:
-            object.__setattr__(self, "allowed_domains", sorted(set(hosts)))
         for host in hosts:
             if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
                 raise ValueError(f"start URL host {host!r} is outside allowed_domains")
