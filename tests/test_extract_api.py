@@ -22,6 +22,15 @@ HARD_NEGATIVES = [
     "v1.2.3",
     "Selling USDT @ 1.02",
     "@everyone",
+    "@admin",
+    "v我50",
+    "vxworks",
+    "6222****1234",
+    "尾号1234",
+    "验证码 123456",
+    "code: 483920",
+    "交易号 4111111111111111",
+    "0x" + "ab" * 32,
     "",
     "今天天气不错，大家好",
 ]
@@ -71,6 +80,7 @@ def test_a_mixed_post_yields_every_kind_with_roles() -> None:
     assert got == {
         ("telegram", "usdt_king", "telegram", "offered"),
         ("phone", "+8613812345678", "wechat", "offered"),
+        ("wechat", "+8613812345678", "wechat", "offered"),
         ("domain", "usdt-otc.top", None, "offered"),
         ("eth", eth, None, "mentioned"),
         ("email", "seller@evil.com", None, "reported"),
@@ -93,6 +103,24 @@ FRAGMENTS = [
     b58check_encode(bytes([0x41]) + bytes(20)),
     segwit_encode("bc", 0, bytes(range(20))),
     eip55("ab" * 20),
+    "微信：abc_12345",
+    "QQ：591353643",
+    "支付宝 ",
+    "（微信同号）",
+    "6228480012345671",
+    "2088123456789012",
+    "HTTPS://QR.ALIPAY.COM/FKX12345",
+    "wxp://f2f0AbCdEf123",
+    "幺三八",
+    "一二三四",
+    "\u200b",
+    "\u00ad",
+    "1\ufe0f\u20e3",
+    "𝟏",
+    "ＷｅＣｈａｔ",
+    "а",
+    "[dot]",
+    "#换成@",
     "骗子",
     "联系",
     "出U",
@@ -107,12 +135,13 @@ FRAGMENTS = [
 
 
 def standalone(handle: Handle) -> str:
-    """The canonical value written so that it is a handle on its own."""
+    """The canonical value written naturally, so that it is a handle on its own."""
+    cue = {"wechat": "微信：", "qq": "QQ：", "alipay": "支付宝 "}.get(handle.kind, "")
     if handle.kind == "telegram":
         return "@" + handle.value
     if handle.kind == "domain":
         return "https://" + handle.value
-    return handle.value
+    return cue + handle.value
 
 
 @settings(max_examples=300, deadline=None)

@@ -66,3 +66,24 @@ def test_url_span_covers_scheme_and_host() -> None:
     text = "去 https://pay.fastu.com.cn/x 付款"
     (handle,) = extract(text).handles
     assert text[handle.start : handle.end] == "https://pay.fastu.com.cn"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("http://例子.中国/pay", "xn--fsqu00a.xn--fiqs8s"),
+        ("www.例子.中国", "xn--fsqu00a.xn--fiqs8s"),
+        ("新地址 跑分联盟.com", "xn--kbr311grpgu4n.com"),
+        ("hxxps://pay.fastu.com.cn/x", "fastu.com.cn"),
+        ("hxxp[:]//evil.top", "evil.top"),
+    ],
+)
+def test_unicode_and_defanged_hosts_give_punycode_registered_domains(text: str, value: str) -> None:
+    assert domains(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text", ["qr.alipay.com/fkx12345abc", "wxp://f2f0abc123", "8866123#qq.com", "bücher.de"]
+)
+def test_payment_links_hash_mails_and_unicode_word_tails_are_not_domains(text: str) -> None:
+    assert domains(text) == []

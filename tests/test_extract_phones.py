@@ -90,3 +90,37 @@ def test_national_digits_inside_an_international_number_are_one_handle() -> None
 
 def test_digits_of_an_email_local_part_are_not_a_phone() -> None:
     assert [h.kind for h in extract("13812345678@163.com").handles] == ["email"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("UK 07911 123456", "+447911123456"),
+        ("英国 07911 123456", "+447911123456"),
+        ("英国手机号：07911 123456", "+447911123456"),
+        ("wh@tsapp +1 (715) 555-0123", "+17155550123"),
+        ("V13812345678", "+8613812345678"),
+        ("电话:13812345678", "+8613812345678"),
+        ("2026-11-20 138 1234 5678", "+8613812345678"),
+    ],
+)
+def test_stated_countries_cue_glue_and_mixed_groups_give_the_number(text: str, value: str) -> None:
+    assert found(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "07911 123456",
+        "contact us 07911 123456",
+        "验证码 138123",
+        "code: 483920",
+        "tracking 13812345678",
+        "快递单号 13812345678",
+        "单号:13812345678",
+        "txid 13812345678",
+        "https://example.com/item/13812345678",
+    ],
+)
+def test_numbers_without_a_country_or_labelled_as_codes_are_not_phones(text: str) -> None:
+    assert found(text) == []

@@ -65,3 +65,36 @@ def test_telegram_handles_carry_the_telegram_provider() -> None:
 def test_link_host_is_not_also_a_domain() -> None:
     assert [h.kind for h in extract("https://t.me/usdtking").handles] == ["telegram"]
     assert extract("t.me/+AbCdEfGh123").handles == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("飞机：usdt_king", "usdt_king"),
+        ("纸飞机 huilv58 出U", "huilv58"),
+        ("电报 fastcoin07 大额承兑", "fastcoin07"),
+        ("TG: UsdtKing", "usdtking"),
+        ("TG fast_hk_669 (fast reply)", "fast_hk_669"),
+        ("✈️ gold_96 秒放", "gold_96"),
+        ("DM me @ otc03 for bulk USDT", "otc03"),
+    ],
+)
+def test_a_cue_before_a_bare_name_or_a_marked_spaced_name_gives_a_username(
+    text: str, value: str
+) -> None:
+    assert telegram(text) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TG channel",
+        "Telegram group is open",
+        "@admin",
+        "@here",
+        "@ noon",
+        "TG群：https://t.me/+AbCdEf",
+    ],
+)
+def test_words_after_english_cues_and_mass_mentions_are_not_usernames(text: str) -> None:
+    assert telegram(text) == []

@@ -2,37 +2,55 @@
 
 The pipeline, all pure functions over one string:
 
-1. ``fold`` maps full-width characters, odd spaces and dashes to ASCII one for one, so offsets in
-   the folded text are offsets in the original.
-2. One finder per kind family (``phones``, ``emails``, ``telegram``, ``crypto``, ``domains``)
-   returns candidate handles with canonical values; each validates its own (checksums,
-   libphonenumber, public suffix list). A new kind is a new module added to ``FINDERS``.
+1. ``normalize`` makes one pass (skipped when nothing needs it): removes invisible characters
+   and dots inserted between CJK characters, maps full-width forms, odd spaces and dashes,
+   circled / keycap / mathematical digits and look-alike letters to ASCII, and keeps a map back
+   to the original offsets. It gives three same-length views: the text, a digits view (Chinese
+   and spoken numerals as digits) and the lower-cased text.
+2. One finder per kind family returns candidates with canonical values, each validating its own:
+   ``phones`` and ``cards`` (digit windows of ``numbers``: libphonenumber; issuer prefix, length
+   and Luhn), ``emails``, ``telegram``, ``crypto`` (checksums), ``paylinks`` and ``domains``
+   (public suffix list).
 3. A candidate lying strictly inside a longer candidate's span is dropped (the ``qq.com`` of an
    email, the national digits of ``+86 138…``, the host of a ``t.me`` link).
-4. ``providers`` and ``roles`` annotate each handle from nearby cue words; ``score`` gives the
-   text's OTC score.
+4. ``providers`` finds the provider cues once; ``accounts`` turns cue + value into WeChat, QQ,
+   Alipay and bare Telegram handles (a phone or email named as an account keeps its own kind
+   too), and finds ``wxid_…`` and ``2088…`` ids.
+5. Each handle gets its provider (``providers``) and role (``roles``), its span mapped back to
+   the original text; ``score`` gives the text's OTC score. ``known`` tells public contract
+   addresses apart for the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
+from watchlist.extract.accounts import find_accounts
+from watchlist.extract.cards import find_cards
 from watchlist.extract.crypto import find_crypto
 from watchlist.extract.domains import find_domains
 from watchlist.extract.emails import find_emails
-from watchlist.extract.fold import fold
 from watchlist.extract.model import KINDS, ROLES, Extraction, Handle, Kind, Role
+from watchlist.extract.normalize import Normalized, normalize
+from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
-from watchlist.extract.providers import ProviderCues
+from watchlist.extract.providers import ProviderCues, cue_hits
 from watchlist.extract.roles import RoleCues
 from watchlist.extract.score import otc_score
 from watchlist.extract.telegram import find_telegram
 
 __all__ = ["KINDS", "ROLES", "Extraction", "Handle", "Kind", "Role", "extract"]
 
-Finder = Callable[[str], list[Handle]]
-FINDERS: tuple[Finder, ...] = (find_phones, find_emails, find_telegram, find_crypto, find_domains)
+Finder = Callable[[Normalized], list[Handle]]
+FINDERS: tuple[Finder, ...] = (
+    lambda n: find_phones(n.digits, n.lowered),
+    lambda n: find_cards(n.digits, n.lowered),
+    lambda n: find_emails(n.text),
+    lambda n: find_telegram(n.text),
+    lambda n: find_crypto(n.text),
+    lambda n: find_payment_links(n.text, n.lowered),
+    lambda n: find_domains(n.text),
+)
 
 
 def extract(text: str) -> Extraction:
@@ -41,20 +59,31 @@ def extract(text: str) -> Extraction:
     Handles are sorted by ``start``; the same (kind, value, start) appears once;
     ``text[h.start:h.end]`` is what was written.
     """
-    folded = fold(text)
-    candidates = [handle for finder in FINDERS for handle in finder(folded)]
-    lowered = folded.lower()  # same length: fold() maps the one exception, U+0130
+    norm = normalize(text)
+    lowered = norm.lowered
     score = otc_score(lowered)
+    candidates = drop_contained([handle for finder in FINDERS for handle in finder(norm)])
+    hits = cue_hits(lowered)
+    if hits or "wxid_" in lowered or "2088" in norm.digits:
+        candidates = drop_contained(
+            candidates + find_accounts(norm.text, norm.digits, lowered, candidates, hits)
+        )
     if not candidates:
         return Extraction([], score)
-    providers = ProviderCues(lowered)
+    providers = ProviderCues(lowered, hits)
     roles = RoleCues(lowered, score)
     unique: dict[tuple[str, str, int], Handle] = {}
-    for handle in drop_contained(candidates):
-        key = (handle.kind, handle.value, handle.start)
+    for handle in candidates:
+        start, end = norm.span(handle.start, handle.end)
+        key = (handle.kind, handle.value, start)
         if key not in unique:
-            unique[key] = replace(
-                handle, provider=providers.provider_for(handle), role=roles.role_for(handle)
+            unique[key] = Handle(
+                handle.kind,
+                handle.value,
+                start,
+                end,
+                providers.provider_for(handle),
+                roles.role_for(handle),
             )
     return Extraction(sorted(unique.values(), key=_order), score)
 

@@ -140,3 +140,14 @@ def eip55(address_hex: str) -> str:
     return "0x" + "".join(
         c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c for i, c in enumerate(body)
     )
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of ASCII digits passes the Luhn (mod 10) check."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0

@@ -1,7 +1,10 @@
 """Websites: the registered domain (public suffix list) of URLs, ``www.`` hosts and bare hosts.
 
 Canonical value: lower-case ASCII registered domain (``https://pay.fastu.com.cn/x`` →
-``fastu.com.cn``). Defanged separators (``[.]``, ``(.)``, ``[dot]``, ``。``) are accepted.
+``fastu.com.cn``). Defanged separators (``[.]``, ``(.)``, ``[dot]``, ``。``) and schemes
+(``hxxp://``, ``hxxps[:]//``) are accepted. A Unicode host written after a scheme or ``www.``
+(``http://例子.中国``) becomes lower-case punycode (``xn--fsqu00a.xn--fiqs8s``); without one, a
+Unicode host cannot be told from the words around it and is skipped.
 Not domains: the domain part of an email (the email span swallows it), hosts of links that are
 another kind (Telegram, WhatsApp, Alipay), bare file names (``readme.md``, ``setup.py``: a bare
 token whose last label is a common file extension needs a scheme or ``www.``), version numbers
@@ -23,7 +26,7 @@ _SUFFIXES = TLDExtract(suffix_list_urls=(), cache_dir=None)
 _DOT = r"(?:\.|。|｡|\[\.\]|\(\.\)|\[dot\]|\(dot\))"
 _HOST = re.compile(
     r"(?<![A-Za-z0-9@._%+\-#/\\\]\)])"
-    r"(?P<scheme>(?:https?|ftp)://)?"
+    r"(?P<scheme>(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//))?"
     r"(?P<host>(?:[a-z0-9\-]{1,63}+" + _DOT + r"){1,8}(?:[a-z]{2,24}|xn--[a-z0-9\-]{1,59}))"
     r"(?![a-z0-9\-_@]|\[\.\]|\(\.\)|\.[a-z0-9])",
     re.ASCII | re.IGNORECASE,
@@ -35,7 +38,12 @@ _SEPARATOR = re.compile(
     r"(?:\.|。|｡|\[\.\]|\(\.\)|\[dot\]|\(dot\)|\[DOT\]|\(DOT\))(?=[A-Za-z0-9])", re.ASCII
 )
 _LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
-_SCHEMES = ("https://", "http://", "ftp://")
+_SCHEME_BEFORE = re.compile(r"(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//)$", re.ASCII | re.IGNORECASE)
+_UNICODE_HOST = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//)(?:www\.)?|www\.)"
+    r"(?P<host>[^\s/?#:@，。：；、！？（）()<>\"'\[\]{}|\\]{1,200}+)",
+    re.IGNORECASE,
+)
 
 # Registered domains whose links are other kinds (telegram, phone, payment_link) or that are the
 # payment platforms themselves: never watchlist websites.
@@ -65,11 +73,10 @@ def _host_start(text: str, separator: int) -> int:
     start, low = separator, max(0, separator - 64)
     while start > low and text[start - 1] in _LABEL_CHARS:
         start -= 1
-    if text[start - 3 : start] == "://" and start >= 6:
-        before = text[max(0, start - 8) : start].lower()
-        for scheme in _SCHEMES:
-            if before.endswith(scheme):
-                return start - len(scheme)
+    if text[start - 1 : start] == "/":
+        scheme = _SCHEME_BEFORE.search(text, max(0, start - 10), start)
+        if scheme is not None:
+            return scheme.start()
     return start
 
 
@@ -79,10 +86,19 @@ def find_domains(text: str) -> list[Handle]:
     resume = 0
     for separator in _SEPARATOR.finditer(text):
         at = separator.start()
-        if at < resume or at == 0 or text[at - 1] not in _LABEL_CHARS:
+        if at < resume or at == 0:
             continue
-        match = _HOST.match(text, _host_start(text, at))
-        if match is None:
+        if text[at - 1] not in _LABEL_CHARS:
+            if "\u3400" <= text[at - 1] <= "\u9fff":
+                handle = _cjk_host(text, at)
+                if handle is not None:
+                    found.append(handle)
+            continue
+        if text[at - 1].isdigit() and text[separator.end()].isdigit():
+            continue  # a decimal or version number; a host's last label is never digits
+        start = _host_start(text, at)
+        match = _HOST.match(text, start)
+        if match is None or (start and _foreign_letter(text[start - 1])):
             continue
         resume = match.end()
         host = match.group("host").lower()
@@ -97,4 +113,54 @@ def find_domains(text: str) -> list[Handle]:
         if value is None or value in EXCLUDED_DOMAINS:
             continue
         found.append(Handle("domain", value, match.start(), match.end()))
+    if ("//" in text or "www." in text or "WWW." in text) and not text.isascii():
+        found.extend(_unicode_hosts(text))
+    return found
+
+
+_TLD_AFTER = re.compile(r"\.([A-Za-z]{2,24})(?![A-Za-z0-9\-]|\.[A-Za-z0-9])", re.ASCII)
+_HOST_BOUNDARY = frozenset(" \t\r\n:：,，;；(（【[「<\"'“")
+
+
+def _cjk_host(text: str, at: int) -> Handle | None:
+    """A Chinese-label host written bare (``跑分联盟.com``), set off by a space or punctuation."""
+    tld = _TLD_AFTER.match(text, at)
+    if tld is None:
+        return None
+    start, low = at, max(0, at - 12)
+    while start > low and (
+        "\u3400" <= text[start - 1] <= "\u9fff" or text[start - 1] in _LABEL_CHARS
+    ):
+        start -= 1
+    if start > 0 and text[start - 1] not in _HOST_BOUNDARY:
+        return None
+    try:
+        host = (text[start:at] + "." + tld.group(1)).lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    value = registered_domain(host)
+    if value is None or value in EXCLUDED_DOMAINS or tld.group(1).lower() in FILE_EXTENSIONS:
+        return None
+    return Handle("domain", value, start, tld.end())
+
+
+def _foreign_letter(char: str) -> bool:
+    """A non-ASCII, non-CJK letter: the ASCII host after it is the tail of a Unicode word."""
+    return not char.isascii() and ord(char) < 0x2E80 and char.isalpha()
+
+
+def _unicode_hosts(text: str) -> list[Handle]:
+    found: list[Handle] = []
+    for match in _UNICODE_HOST.finditer(text):
+        host = match.group("host").rstrip(".-")
+        if host.isascii():
+            continue
+        try:
+            ascii_host = host.lower().encode("idna").decode("ascii")
+        except UnicodeError:
+            continue
+        value = registered_domain(ascii_host)
+        if value is not None and value not in EXCLUDED_DOMAINS:
+            end = match.start("host") + len(host)
+            found.append(Handle("domain", value, match.start(), end))
     return found

@@ -1,9 +1,12 @@
-"""Phone numbers: Chinese mobiles written nationally, ``+``/``0086`` international forms, wa.me.
+"""Phone numbers: Chinese mobiles, ``+``/``0086`` international forms, national numbers whose
+country the post states, and wa.me / WhatsApp links.
 
-Canonical value: E.164 (``+8613812345678``), only when libphonenumber says the number is valid.
-A bare national number is taken as Chinese only (``1[3-9]`` + 9 digits); a foreign number needs
-its ``+`` country code. Numbers glued to other digits or letters (order numbers, timestamps, ids),
-masked numbers (``138****5678``) and decimals are not phones.
+Canonical value: E.164 (``+8613800138000``), only when libphonenumber says the number is valid.
+A national number is Chinese when it is a mobile (``1[3-9]`` + 9 digits, in any grouping the
+digit windows of ``numbers`` allow: ``138 1234 5678``, ``138.1234.5678``, ``1 3 8 1 2 …``, spoken
+or Chinese numerals); another country's national number counts only when the post names that
+country just before it (``UK 07911 123456``, ``英国 07911 123456``). Glued, masked, decimal and
+labelled numbers (order, tracking, one-time codes) are not phones.
 """
 
 from __future__ import annotations
@@ -14,13 +17,8 @@ from functools import lru_cache
 import phonenumbers
 
 from watchlist.extract.model import Handle
+from watchlist.extract.numbers import glued, labelled, windows
 
-# 138 1234 5678 / 138-1234-5678 / 13812345678, not glued to letters, digits or a leading "+".
-# Patterns start with a literal and look behind after it: the regex engine then jumps from one
-# possible first character to the next instead of trying every position.
-_CN_NATIONAL = re.compile(
-    r"1[3-9](?<![0-9A-Za-z_+]1[3-9])[0-9](?:[ -]?[0-9]{4}){2}(?![0-9A-Za-z_])", re.ASCII
-)
 # "+" or "0086" (with an optional "(" before it), then digit groups joined by short separators.
 _GROUPS = r"[ ]?[0-9]++[)）]?(?:[ \-.,]{0,2}[(（]?[0-9]++[)）]?){0,8}"
 _PLUS = re.compile(r"\+(?<![0-9A-Za-z_+]\+)" + _GROUPS, re.ASCII)
@@ -46,27 +44,91 @@ def e164(digits: str, region: str | None) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
-def _decimal_or_longer_run(text: str, start: int, end: int, spaced: bool) -> bool:
-    """True when the digits at [start, end) continue a number across a '.', ',' or separator."""
-    before = text[max(0, start - 2) : start]
-    after = text[end : end + 2]
-    joints = ".,- " if spaced else ".,"
-    if len(before) == 2 and before[1] in joints and before[0].isdigit():
-        return True
-    return len(after) == 2 and after[0] in joints and after[1].isdigit()
+# Countries named before a national number: (words, region). "US" only in capitals ("contact us").
+_COUNTRIES: dict[str, str] = {
+    "uk|united kingdom|britain|英国": "GB",
+    "usa|united states|美国|canada|加拿大": "US",
+    "hong kong|香港": "HK",
+    "macau|macao|澳门": "MO",
+    "taiwan|台湾": "TW",
+    "singapore|新加坡": "SG",
+    "malaysia|马来西亚|大马": "MY",
+    "thailand|泰国": "TH",
+    "vietnam|viet nam|越南": "VN",
+    "philippines|菲律宾": "PH",
+    "cambodia|柬埔寨": "KH",
+    "myanmar|缅甸": "MM",
+    "indonesia|印尼|印度尼西亚": "ID",
+    "japan|日本": "JP",
+    "korea|韩国": "KR",
+    "dubai|uae|迪拜|阿联酋": "AE",
+    "russia|俄罗斯": "RU",
+    "india|印度": "IN",
+    "australia|澳大利亚|澳洲": "AU",
+    "nigeria|尼日利亚": "NG",
+}
+_REGION_OF = {word: region for words, region in _COUNTRIES.items() for word in words.split("|")}
+_COUNTRY_WORDS = tuple(sorted(_REGION_OF, key=len, reverse=True))
+# Words that may sit between the country and the number: "英国手机号：07911 …", "UK mobile 07911".
+_LABELS = (
+    "手机号码",
+    "手机号",
+    "手机",
+    "电话号码",
+    "电话",
+    "号码",
+    "号",
+    "mobile",
+    "phone",
+    "tel",
+    "number",
+    "no.",
+    "whatsapp",
+    "wa",
+    "line",
+    "telegram",
+    "tg",
+    "微信",
+    "的",
+)
+_STRIP = " \t:：-()（）/,，.+"
 
 
-def find_phones(text: str) -> list[Handle]:
-    """Every valid phone number in ``text`` (already folded)."""
+def _country_region(text: str, start: int) -> str | None:
+    """The region a country name just before ``start`` states, if any (fast: no regex)."""
+    before = text[max(0, start - 24) : start]
+    tail = before.lower().rstrip(_STRIP)
+    for _ in range(3):
+        if not tail.endswith(_LABELS):
+            break
+        tail = next(tail[: -len(w)] for w in _LABELS if tail.endswith(w)).rstrip(_STRIP)
+    if before.rstrip(_STRIP).endswith("US") and tail.endswith("us"):
+        word = "us"
+    elif tail.endswith(_COUNTRY_WORDS):
+        word = next(w for w in _COUNTRY_WORDS if tail.endswith(w))
+    else:
+        return None
+    edge = tail[-len(word) - 1 : -len(word)]
+    if word.isascii() and edge.isascii() and edge.isalpha():
+        return None
+    return _REGION_OF.get(word, "US")
+
+
+def find_phones(digits: str, lowered: str) -> list[Handle]:
+    """Every valid phone number in ``digits`` (the digits view of a normalized text)."""
     found: list[Handle] = []
-    for match in _CN_NATIONAL.finditer(text):
-        raw = match.group()
-        digits = raw.replace(" ", "").replace("-", "")
-        if _decimal_or_longer_run(text, match.start(), match.end(), len(digits) != len(raw)):
+    for window in windows(digits, 6, 12):
+        number = window.digits
+        if glued(digits, window.start, window.end):
             continue
-        value = e164(digits, "CN")
-        if value is not None:
-            found.append(Handle("phone", value, match.start(), match.end()))
+        if len(number) == 11 and number[0] == "1" and number[1] in "3456789":
+            value = e164(number, "CN")
+        else:
+            region = _country_region(digits, window.start)
+            value = e164(number, region) if region is not None else None
+        if value is not None and not labelled(lowered, window.start):
+            found.append(Handle("phone", value, window.start, window.end))
+    text = digits
     international: list[re.Match[str]] = []
     if "+" in text:
         international.extend(_PLUS.finditer(text))
@@ -76,7 +138,7 @@ def find_phones(text: str) -> list[Handle]:
         handle = _international(text, match)
         if handle is not None:
             found.append(handle)
-    if "wa.me" in text or "hatsapp" in text:
+    if "wa.me" in lowered or "hatsapp" in lowered:
         for match in _WHATSAPP_LINK.finditer(text):
             value = e164("+" + match.group(1), None)
             if value is not None:

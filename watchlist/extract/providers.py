@@ -1,57 +1,102 @@
-"""Provider: the service the context attributes a handle to.
+"""Provider cues — the words that name the service a value belongs to — and the provider rule.
 
-Rule (simple on purpose): the closest provider cue that ends at most ``WINDOW`` characters before
-the handle names its provider, when that provider makes sense for the handle's kind (a phone can
-be a WhatsApp, WeChat, Alipay, Telegram or Signal account; an email an Alipay account). A
-``微信同号`` / ``v同号`` just after a phone says WeChat. Kinds that belong to one service carry it
-themselves (Telegram handles: ``telegram``; wa.me links: ``whatsapp``). Otherwise None.
+Cues (lower-cased, normalized text, so ``微\u200b信``, ``支.付.宝`` and ``ＷｅＣｈａｔ`` are found):
+Alipay 支付宝 / zfb / alipay; WeChat 微信 / v信 / vx / wx / 薇 / 威信 / wechat /
+``w e c h a t`` / a bare ``v``; QQ qq / 扣扣 / 扣 / 企鹅 / a bare ``q``; Telegram 飞机 / 纸飞机 /
+电报 / ✈ / tg / tele / telegram; WhatsApp, Signal; and LINE / Zalo / Viber / Kakao, which only
+exist so that their IDs are never taken for WeChat IDs. An ASCII cue may touch digits
+(``Q632144``, ``VX138…``) but not letters (``vxworks``, ``vs``).
+
+Rule for ``Handle.provider``: a kind that belongs to one service carries it itself (Telegram
+handles, WeChat, QQ, Alipay, payment links). A phone or email takes the closest fitting cue that
+ends at most ``WINDOW`` characters before it, or a ``微信同号`` / ``v同号`` just after a phone.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 
-from watchlist.extract.cues import LONGEST_WORD, table
 from watchlist.extract.model import Handle, Kind
 
 WINDOW = 16
+LONGEST_CUE = 12
 
-_CUES = table(
-    {
-        "whatsapp": "whatsapp|whats app|wh@tsapp|wa|瓦次",
-        "alipay": "支付宝|alipay|zfb",
-        "wechat": "微信|薇信|威信|v信|wechat|weixin|vx|wx",
-        "qq": "qq|扣扣|企鹅",
-        "telegram": "telegram|tg|飞机|电报|✈",
-        "signal": "signal",
-    }
-)
+CUE_WORDS: dict[str, str] = {
+    "alipay": "支付宝|支付寶|阿里支付|zfb|alipay",
+    "wechat": "微信|威信|薇信|徽信|维信|薇|v信|vx|wx|wechat|weixin|w e c h a t|we chat|v",
+    "qq": "qq|扣扣|扣|企鹅|q",
+    "telegram": "telegram|tele|tg|飞机|纸飞机|小飞机|电报|✈",
+    "whatsapp": "whatsapp|whats app|wh@tsapp|wa|瓦次",
+    "signal": "signal",
+    "line": "line|zalo|viber|kakao|kakaotalk|skype",
+}
+_PROVIDER_OF = {word: name for name, words in CUE_WORDS.items() for word in words.split("|")}
+
+
+def _cue_pattern(words: list[str]) -> str:
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        if word[0].isascii() and word[0].isalnum():
+            first = re.escape(word[0])
+            part = f"{first}(?<![a-z0-9_]{first}){re.escape(word[1:])}"
+            parts.append(part + ("(?![a-z_])" if word[-1].isalnum() else ""))
+        else:
+            parts.append(re.escape(word))
+    return "|".join(parts)
+
+
+_ASCII_CUES = re.compile(_cue_pattern([w for w in _PROVIDER_OF if w[0].isascii()]))
+_OTHER_CUES = re.compile(_cue_pattern([w for w in _PROVIDER_OF if not w[0].isascii()]))
 _WECHAT_SAME_NUMBER = re.compile(r"[ (（]{0,2}(?:微信|v信|vx|wx|v)同号")
 
 PROVIDERS_BY_KIND: dict[Kind, frozenset[str]] = {
-    "phone": frozenset({"whatsapp", "wechat", "alipay", "telegram", "signal"}),
+    "phone": frozenset({"whatsapp", "wechat", "alipay", "telegram", "signal", "qq", "line"}),
     "email": frozenset({"alipay"}),
 }
+OWN_PROVIDER: dict[Kind, str] = {"alipay": "alipay", "wechat": "wechat", "qq": "qq"}
+
+
+def cue_hits(lowered: str) -> list[tuple[int, int, str]]:
+    """``(start, end, provider)`` of every provider cue in ``lowered``, in order."""
+    hits = [
+        (match.start(), match.end(), _PROVIDER_OF[match.group()])
+        for pattern in (_OTHER_CUES, _ASCII_CUES)
+        for match in pattern.finditer(lowered)
+    ]
+    hits.sort()
+    return hits
 
 
 class ProviderCues:
-    """Provider cues of one text, looked for only just before each handle."""
+    """The provider cues of one text, to annotate its handles."""
 
-    def __init__(self, lowered: str) -> None:
+    def __init__(self, lowered: str, hits: list[tuple[int, int, str]]) -> None:
         self._text = lowered
+        self._ends = [end for _start, end, _name in hits]
+        self._hits = hits
+
+    def _before(self, position: int) -> Iterator[tuple[int, str]]:
+        """Cues ending in (position - WINDOW, position], closest first."""
+        index = bisect_right(self._ends, position) - 1
+        while index >= 0 and self._ends[index] >= position - WINDOW:
+            yield self._hits[index][1], self._hits[index][2]
+            index -= 1
 
     def provider_for(self, handle: Handle) -> str | None:
         """The provider of ``handle``: its own, or the closest fitting cue before it."""
         if handle.provider is not None:
             return handle.provider
+        own = OWN_PROVIDER.get(handle.kind)
+        if own is not None:
+            return own
         allowed = PROVIDERS_BY_KIND.get(handle.kind)
         if not allowed:
             return None
         if handle.kind == "phone" and _WECHAT_SAME_NUMBER.match(self._text, handle.end):
             return "wechat"
-        low = max(0, handle.start - WINDOW - LONGEST_WORD)
-        provider = None
-        for _start, end, name in _CUES.finditer(self._text, low, handle.start):
-            if end >= handle.start - WINDOW and name in allowed:
-                provider = name
-        return provider
+        for _end, name in self._before(handle.start):
+            if name in allowed:
+                return name
+        return None

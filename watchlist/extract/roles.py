@@ -17,6 +17,7 @@ Rule (simple on purpose; a later version learns from reviews):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from watchlist.extract.cues import LONGEST_WORD, table
 from watchlist.extract.model import Handle, Role
@@ -55,11 +56,13 @@ def _counts(lowered: str, start: int, end: int) -> bool:
 
 
 class RoleCues:
-    """Role cues of one text, looked for only in the windows around its handles."""
+    """Role cues of one text, found in one pass; each handle looks at those around it."""
 
     def __init__(self, lowered: str, otc_score: float) -> None:
         self._text = lowered
         self._otc_score = otc_score
+        self._hits = list(_CUES.finditer(lowered))
+        self._starts = [start for start, _end, _label in self._hits]
         self._is_ad: bool | None = None
 
     @property
@@ -68,7 +71,7 @@ class RoleCues:
         if self._is_ad is None:
             self._is_ad = self._otc_score >= AD_SCORE and not any(
                 label == "reported" and _counts(self._text, start, end)
-                for start, end, label in _CUES.finditer(self._text)
+                for start, end, label in self._hits
             )
         return self._is_ad
 
@@ -80,7 +83,12 @@ class RoleCues:
         report_low = max(0, handle.start - REPORT_BEFORE)
         offer_low, offer_high = handle.start - OFFER_BEFORE, handle.end + OFFER_AFTER
         offered = False
-        for start, end, label in _CUES.finditer(text, report_low, report_high + LONGEST_WORD):
+        first = bisect_left(self._starts, report_low - LONGEST_WORD)
+        for start, end, label in self._hits[first:]:
+            if start >= report_high and start >= offer_high:
+                break
+            if start < report_low:
+                continue
             if label == "reported":
                 if start < report_high and _counts(text, start, end):
                     return "reported"

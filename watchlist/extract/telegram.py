@@ -1,5 +1,5 @@
-"""Telegram usernames: ``@name``, ``@ name`` after a Telegram cue, t.me / telegram.me links and
-``tg://resolve?domain=name``.
+"""Telegram usernames: ``@name``, ``@ name`` (after a Telegram cue, or holding a digit or ``_``),
+t.me / telegram.me links and ``tg://resolve?domain=name``. Cue + bare name is in ``accounts``.
 
 Canonical value: the username lower-cased, without ``@``. A username is 5–32 characters of
 ``[A-Za-z0-9_]`` starting with a letter and not ending with ``_``. Invite links (``t.me/+…``,
@@ -30,10 +30,21 @@ _RESOLVE = re.compile(r"tg://resolve\?domain=" + _NAME, re.ASCII | re.IGNORECASE
 # A Telegram cue shortly before "@ name" makes the spaced form a handle.
 _CUE = re.compile(r"(?<![a-z])tg(?![a-z])|telegram|飞机|电报|✈", re.ASCII | re.IGNORECASE)
 CUE_WINDOW = 12
+# Without a cue, "@ name" is a username only when the name has a digit or "_" ("@ otc03"),
+# so "meet me @ noon" and "USDT @ price" stay words.
+_NAME_MARK = re.compile(r"[0-9_]")
+
+
+def _glued_before(text: str, at: int) -> bool:
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in "._%+-")
+
 
 NOT_USERNAMES = frozenset(
     {
         "everyone",
+        "admin",
+        "admins",
+        "moderators",
         "here",
         "channel",
         "someone",
@@ -71,7 +82,9 @@ def find_telegram(text: str) -> list[Handle]:
     if "@" in text:
         candidates.extend(_AT_NAME.finditer(text))
         for match in _AT_SPACE_NAME.finditer(text):
-            if _CUE.search(text, max(0, match.start() - CUE_WINDOW), match.start()):
+            if _CUE.search(text, max(0, match.start() - CUE_WINDOW), match.start()) or (
+                _NAME_MARK.search(match.group(1)) and not _glued_before(text, match.start())
+            ):
                 candidates.append(match)
     for match in candidates:
         handle = _handle(match.group(1), match.start(), match.end())

@@ -1,0 +1,213 @@
+"""Chat and payee accounts that only a cue makes a handle: WeChat, QQ, Alipay, bare Telegram names.
+
+A *chain* is one or more provider cues joined by short gaps (``电话/微信``, ``q、v同号``,
+``微信号：``, ``加个微信吗:``; see ``_GAP``). The value right after a chain — or, when the chain
+says ``同号`` ("same number"), the value right before it — belongs to every provider of the chain:
+
+- a phone: ``wechat`` / ``alipay`` with the phone's E.164 value (the phone stays a ``phone``);
+  ``qq`` with its Chinese national digits;
+- an email: ``alipay`` with the address (the email stays an ``email``);
+- a bare token: a WeChat ID (``[a-zA-Z][-_a-zA-Z0-9]{5,19}``, lower-cased), a QQ number (5–11
+  digits, no leading zero, not an amount such as ``50000 U``) or a Telegram username.
+
+Rules where the contract is silent: a WeChat ID made of letters only needs an explicit label
+(a ``:``, ``号`` or ``id`` between cue and value) so that ``wechat please`` is not an ID, and after
+the bare ``v`` cue an ID needs a digit (``V yi0749888``, not ``v hello``). A WeChat ID cannot
+start with a digit, so ``【Q632144】q、v同号`` gives ``qq`` 632144 only. A bare Telegram name needs
+a Chinese cue or ✈ (``飞机：usdt_king``) or a colon after an English one (``TG: usdt_king``).
+Two more finders need no cue: ``wxid_…`` IDs and 16-digit ``2088…`` Alipay user ids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from watchlist.extract.model import Handle
+from watchlist.extract.numbers import blocked, windows
+from watchlist.extract.telegram import NOT_USERNAMES
+
+_GAP = re.compile(
+    r"(?:[ \t:：=\-—>→（）()\[\]【】「」《》<>\"'“”/、,，&|~]|手机号码|手机号|手机|电话|号码"
+    r"|号|邮箱|账号|帐号|账户|帐户|userid|uid|id|no\.|是|为|吗|呢|另加|请加|加|我|本人|个|只有|仅|唯一|一下"
+    r"|同号|也是|或|和|same number|same|number|account|mobile|phone|email|is)"
+    r"{0,12}+"
+)
+_LABELLED = re.compile(r"[:：=]|号|id")
+_WECHAT_ID = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9@]|\.[A-Za-z0-9])", re.ASCII)
+_WECHAT_ID_END = re.compile(r"(?<![-_A-Za-z0-9@.])[A-Za-z][-_A-Za-z0-9]{5,19}$", re.ASCII)
+_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_\-]{4,30}(?![A-Za-z0-9_\-])", re.I | re.A)
+_QQ = re.compile(r"[1-9](?:[ \-]{0,2}[0-9]){4,10}+(?![ \-]{0,2}[0-9])")
+_QQ_SEPARATORS = re.compile(r"[ \-]+")
+_QQ_END = re.compile(r"(?<![0-9])[1-9][0-9]{4,10}$")
+_AMOUNT_AFTER = re.compile(
+    r"[ ]{0,2}(?:u(?![a-z])|usdt|元|块|万|w(?![a-z])|k(?![a-z])|rmb|cny|%|个|人|次|条|年|月|日|天)"
+)
+_TG_NAME = re.compile(
+    r"[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9](?![A-Za-z0-9_@]|\.[A-Za-z0-9])", re.ASCII
+)
+_BACK_GAP = " \t(（[【:：,，、同"
+_HAS_DIGIT = re.compile(r"[0-9_\-]")
+
+
+class _Views:
+    def __init__(self, text: str, digits: str, lowered: str, base: list[Handle]) -> None:
+        self.text, self.digits, self.lowered = text, digits, lowered
+        self.by_start: dict[int, Handle] = {}
+        self.by_end: dict[int, Handle] = {}
+        for handle in base:
+            if handle.kind in ("phone", "email"):
+                self.by_start.setdefault(handle.start, handle)
+                self.by_end.setdefault(handle.end, handle)
+
+
+def find_accounts(
+    text: str, digits: str, lowered: str, base: list[Handle], hits: list[tuple[int, int, str]]
+) -> list[Handle]:
+    """The cue-made accounts of a normalized text, given its phones/emails and provider cues."""
+    views = _Views(text, digits, lowered, base)
+    found: list[Handle] = []
+    index = 0
+    while index < len(hits):
+        chain_start, providers, labelled, same, value_at, index, single = _chain(
+            lowered, hits, index
+        )
+        same = same or lowered[max(0, chain_start - 2) : chain_start].endswith(("同", "同("))
+        cjk_cue = not lowered[hits[index - 1][0]].isascii() if index else False
+        if providers <= {"whatsapp", "signal", "line"}:
+            continue
+        found.extend(_after(views, value_at, providers, (labelled, cjk_cue, single)))
+        if same:
+            found.extend(_before(views, chain_start, providers))
+    if "wxid_" in lowered:
+        found.extend(
+            Handle("wechat", m.group().lower(), m.start(), m.end(), "wechat")
+            for m in _WXID.finditer(text)
+        )
+    if "2088" in digits:
+        for window in windows(digits, 16, 16):
+            before = digits[window.start - 1 : window.start]
+            if window.digits.startswith("2088") and (
+                before == "=" or not blocked(digits, lowered, window.start, window.end)
+            ):
+                found.append(Handle("alipay", window.digits, window.start, window.end, "alipay"))
+    return found
+
+
+def _chain(
+    lowered: str, hits: list[tuple[int, int, str]], index: int
+) -> tuple[int, set[str], bool, bool, int, int, bool]:
+    """Follow cues joined by gaps from ``hits[index]``.
+
+    Returns the chain's start, its providers, whether the last gap labels the value (``:``,
+    ``号``, ``id``), whether it says 同号, where the value starts, the next unused hit, and
+    whether the last cue is a bare single letter.
+    """
+    chain_start = hits[index][0]
+    providers: set[str] = set()
+    same = False
+    while True:
+        start, end, name = hits[index]
+        providers.add(name)
+        gap = _GAP.match(lowered, end)
+        value_at = gap.end() if gap is not None else end
+        gap_text = lowered[end:value_at]
+        labelled = _LABELLED.search(gap_text) is not None
+        same = same or "同号" in gap_text
+        single = end - start == 1 and lowered[start].isascii()
+        index += 1
+        while index < len(hits) and hits[index][0] < end:
+            index += 1
+        if (
+            index < len(hits)
+            and hits[index][0] == value_at
+            and not _glued_letter(lowered, hits[index])
+        ):
+            continue
+        return chain_start, providers, labelled, same, value_at, index, single
+
+
+def _glued_letter(lowered: str, hit: tuple[int, int, str]) -> bool:
+    """A one-letter cue glued to what follows (``v12345678``) is the start of a value."""
+    start, end, _name = hit
+    return (
+        end - start == 1 and lowered[end : end + 1].isalnum() and lowered[end : end + 1].isascii()
+    )
+
+
+def _bound(value: Handle, providers: set[str]) -> list[Handle]:
+    """The accounts a phone or email is, by the providers its cues name."""
+    out: list[Handle] = []
+    span = (value.start, value.end)
+    if value.kind == "phone":
+        if "wechat" in providers:
+            out.append(Handle("wechat", value.value, *span, "wechat"))
+        if "alipay" in providers:
+            out.append(Handle("alipay", value.value, *span, "alipay"))
+        national = value.value[3:]
+        if "qq" in providers and value.value.startswith("+86") and len(national) <= 11:
+            out.append(Handle("qq", national, *span, "qq"))
+    elif value.kind == "email" and "alipay" in providers:
+        out.append(Handle("alipay", value.value, *span, "alipay"))
+    return out
+
+
+def _after(
+    views: _Views, at: int, providers: set[str], flags: tuple[bool, bool, bool]
+) -> list[Handle]:
+    """The accounts written right after a chain that ends at ``at``.
+
+    ``flags``: the gap labels the value; the last cue is Chinese (or ✈); it is a bare letter.
+    """
+    labelled, cjk_cue, single = flags
+    value = views.by_start.get(at)
+    if value is not None:
+        return _bound(value, providers)
+    out: list[Handle] = []
+    if "wechat" in providers:
+        match = _WECHAT_ID.match(views.text, at)
+        if match is not None and ((labelled and not single) or _HAS_DIGIT.search(match.group())):
+            out.append(Handle("wechat", match.group().lower(), at, match.end(), "wechat"))
+    if "qq" in providers:
+        handle = _qq(views, _QQ.match(views.digits, at))
+        if handle is not None:
+            out.append(handle)
+    if "telegram" in providers:
+        match = _TG_NAME.match(views.text, at)
+        if (
+            match is not None
+            and (labelled or cjk_cue or _HAS_DIGIT.search(match.group()))
+            and match.group().lower() not in NOT_USERNAMES
+        ):
+            out.append(Handle("telegram", match.group().lower(), at, match.end(), "telegram"))
+    return out
+
+
+def _qq(views: _Views, match: re.Match[str] | None) -> Handle | None:
+    if match is None or _AMOUNT_AFTER.match(views.lowered, match.end()):
+        return None
+    if blocked(views.digits, views.lowered, match.start(), match.end()):
+        return None
+    number = _QQ_SEPARATORS.sub("", match.group())
+    return Handle("qq", number, match.start(), match.end(), "qq")
+
+
+def _before(views: _Views, chain_start: int, providers: set[str]) -> list[Handle]:
+    """The accounts written right before a ``…同号`` chain starting at ``chain_start``."""
+    end = chain_start
+    while end > 0 and chain_start - end < 3 and views.text[end - 1] in _BACK_GAP:
+        end -= 1
+    value = views.by_end.get(end)
+    if value is not None:
+        return _bound(value, providers)
+    out: list[Handle] = []
+    low = max(0, end - 21)
+    if "qq" in providers:
+        handle = _qq(views, _QQ_END.search(views.digits, low, end))
+        if handle is not None:
+            out.append(handle)
+    if "wechat" in providers:
+        # Only a letter-first token is a WeChat ID: "632144 q、v同号" gives qq alone.
+        match = _WECHAT_ID_END.search(views.text, low, end)
+        if match is not None and _HAS_DIGIT.search(match.group()):
+            out.append(Handle("wechat", match.group().lower(), match.start(), end, "wechat"))
+    return out

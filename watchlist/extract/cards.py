@@ -1,0 +1,61 @@
+"""Bank cards: 13–19 digits, Luhn-valid, with a real issuer prefix for their length.
+
+Canonical value: the digits only. Groups may be separated by spaces or dashes
+(``6222 0212 3456 7890 123``). Luhn alone accepts one random string in ten (13-digit millisecond
+timestamps pass it), so the issuer table decides first: UnionPay 62 (16–19), Visa 4 (13/16/19),
+Mastercard 51–55 and 2221–2720 (16), Amex 34/37 (15), JCB 3528–3589 (16–19), Discover 6011 / 644–
+649 / 65 (16–19), Diners 300–305 / 36 / 38–39 (14–19), Maestro-style UnionPay debit 60/62… is not
+guessed. Masked numbers (``6222****1234``), tails (尾号1234), glued runs and labelled numbers
+(order, transaction, tracking) are never cards.
+"""
+
+from __future__ import annotations
+
+from watchlist.extract.checksums import luhn_valid
+from watchlist.extract.model import Handle
+from watchlist.extract.numbers import blocked, windows
+
+# (lowest prefix, highest prefix, allowed lengths); prefixes compared on equal-length heads.
+_ISSUERS: tuple[tuple[str, str, frozenset[int]], ...] = (
+    ("62", "62", frozenset(range(16, 20))),  # UnionPay
+    ("4", "4", frozenset({13, 16, 19})),  # Visa
+    ("51", "55", frozenset({16})),  # Mastercard
+    ("2221", "2720", frozenset({16})),  # Mastercard 2-series
+    ("34", "34", frozenset({15})),  # Amex
+    ("37", "37", frozenset({15})),
+    ("3528", "3589", frozenset(range(16, 20))),  # JCB
+    ("6011", "6011", frozenset(range(16, 20))),  # Discover
+    ("644", "649", frozenset(range(16, 20))),
+    ("65", "65", frozenset(range(16, 20))),
+    ("300", "305", frozenset(range(14, 20))),  # Diners Club
+    ("36", "36", frozenset(range(14, 20))),
+    ("38", "39", frozenset(range(16, 20))),
+)
+
+
+def issuer_matches(digits: str) -> bool:
+    """Whether ``digits`` start with a known issuer prefix that allows their length."""
+    for low, high, lengths in _ISSUERS:
+        head = digits[: len(low)]
+        if low <= head <= high and len(digits) in lengths:
+            return True
+    return False
+
+
+def card_number(digits: str) -> str | None:
+    """``digits`` when they form a plausible bank card number, else None."""
+    if 13 <= len(digits) <= 19 and issuer_matches(digits) and luhn_valid(digits):
+        return digits
+    return None
+
+
+def find_cards(digits: str, lowered: str) -> list[Handle]:
+    """Every bank card number in ``digits`` (the digits view of a normalized text)."""
+    found: list[Handle] = []
+    for window in windows(digits, 13, 19):
+        if window.digits[0] not in "23456" or card_number(window.digits) is None:
+            continue
+        if blocked(digits, lowered, window.start, window.end):
+            continue
+        found.append(Handle("bank_card", window.digits, window.start, window.end))
+    return found

@@ -1,0 +1,170 @@
+"""One normalization pass before matching, with a map back to the original offsets.
+
+``normalize(text)`` returns a ``Normalized`` with three views of the same length (so one offset
+indexes all three) and ``span()`` to map a span of them back to ``text``:
+
+- ``text``: invisible characters removed (zero-width U+200B–U+200D, U+2060–U+2064, U+FEFF, soft
+  hyphen U+00AD, keycap parts U+FE0F/U+20E3, bidi marks) and so are dots inserted between
+  single CJK characters (``支.付.宝``, ``无.需.打.开``: a chain of two or more); then, one
+  character for one, full-width ASCII (``＠．＋１２３ＡＢＣ``) to ASCII, odd spaces to a space,
+  odd dashes to ``-``, circled / negative circled / mathematical digits to ASCII digits, and
+  Cyrillic or Greek look-alikes to Latin — the last only inside tokens that also hold ASCII
+  letters or digits (``usdt_kіng``), so Russian or Greek prose is left alone.
+- ``digits``: ``text`` with Chinese numerals (一二三…, spoken 幺两拐勾洞, financial 壹贰叁…) as
+  ASCII digits. Only number finders read it: mapped everywhere, 三方支付 would lose its word.
+- ``lowered``: ``text.lower()`` for cue words.
+
+The common Chinese punctuation (，：；！？（）and 。) stays: most posts contain it and the finders
+accept it directly. A text with nothing to normalize (one regex search) is used as is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_KEEP = {0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F}
+_INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0f\u20e3\u200e\u200f"
+_TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
+_TABLE |= {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if cp not in _KEEP}
+_TABLE.update({ord(c): " " for c in "\u3000\u00a0\u202f\u205f\u1680"})
+_TABLE.update({cp: " " for cp in range(0x2000, 0x200B)})
+_TABLE.update({cp: "-" for cp in range(0x2010, 0x2016)})
+_TABLE.update({ord("\u2212"): "-", ord("\ufe63"): "-", ord("\ufe6b"): "@", ord("\u0130"): "I"})
+_TABLE.update({0x2460 + i: str(i + 1) for i in range(9)})  # ①…⑨
+_TABLE.update({0x2776 + i: str(i + 1) for i in range(9)})  # ❶…❾
+_TABLE.update({0x2780 + i: str(i + 1) for i in range(9)})  # ➀…➈
+_TABLE.update({0x278A + i: str(i + 1) for i in range(9)})  # ➊…➒
+_TABLE.update({0x24EA: "0", 0x24FF: "0", 0x1F10B: "0", 0x1F10C: "0"})  # ⓪ ⓿
+_TABLE.update({0x1D7CE + i: str(i % 10) for i in range(50)})  # 𝟎𝟘𝟢𝟬𝟶 …
+_TABLE.update({0x1FBF0 + i: str(i) for i in range(10)})  # segmented digits
+for _cp in [*range(0x1D400, 0x1D7CE), *range(0x24B6, 0x24EA)]:  # 𝐀𝐚𝔸𝕒… Ⓐⓐ: mathematical letters
+    _ascii = unicodedata.normalize("NFKC", chr(_cp))
+    if len(_ascii) == 1 and _ascii.isascii() and _ascii.isalnum():
+        _TABLE[_cp] = _ascii
+_NUMERAL_GROUPS = (
+    "零〇洞",
+    "一幺壹",
+    "二两兩贰貳",
+    "三叁參",
+    "四肆",
+    "五伍",
+    "六陆陸",
+    "七拐柒",
+    "八捌",
+    "九勾玖",
+)
+NUMERALS = "".join(_NUMERAL_GROUPS)
+_NUMERAL_TABLE = {ord(c): str(d) for d, group in enumerate(_NUMERAL_GROUPS) for c in group}
+
+LOOKALIKES: dict[str, str] = dict(
+    zip(
+        "аеорсхуіјѕԁһԛԝӏкмтвнАВЕКМНОРСТУХІЈЅαοντικρχυεΑΒΕΖΗΙΚΜΝΟΡΤΧΥ",
+        "aeopcxyijsdhqwlkmtbhABEKMHOPCTYXIJSaovtikpxueABEZHIKMNOPTXY",
+        strict=True,
+    )
+)
+_LOOK_TABLE = {ord(k): v for k, v in LOOKALIKES.items()}
+_LOOK = "".join(LOOKALIKES)
+
+_CJK = "\u3400-\u9fff"
+_DOTS = ".．·•・*＊"
+_INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
+_DOT_IN_CHAIN = re.compile(
+    f"(?<=[{_CJK}])[{_DOTS}](?=[{_CJK}][{_DOTS}][{_CJK}])"
+    f"|(?<=[{_CJK}][{_DOTS}][{_CJK}])[{_DOTS}](?=[{_CJK}])"
+)
+# Every character the pass changes, as ranges (a long list of single characters, or one above
+# U+FFFF, makes the regex engine test them one by one). ，：（）！；？ are not in it.
+_SPECIAL_CLASS = (
+    "[\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2000-\u200f"
+    "\u2010-\u2015\u2060-\u2064\u2460-\u2468\u2776-\u2792\u24ea\u24ff\u3000\u00a0\u00ad"
+    "\u202f\u205f\u1680\u2212\ufe63\ufe6b\ufe0f\u20e3\ufeff\u0130"
+    f"{_LOOK}\U0001d400-\U0001d7ff\U0001fbf0-\U0001fbf9\U0001f10b\U0001f10c\u24b6-\u24e9]"
+)
+_SPECIAL = re.compile(_SPECIAL_CLASS)
+_SPECIAL_RUN = re.compile(_SPECIAL_CLASS + "+")
+_DOT_CHAIN = re.compile(f"[{_CJK}][{_DOTS}][{_CJK}][{_DOTS}][{_CJK}]")
+_TOKEN = f"A-Za-z0-9_.@+\\-{_LOOK}"
+# A whole token (tried only where one starts) that holds a look-alike: linear time.
+_MIXED_TOKEN = re.compile(f"(?<![{_TOKEN}])(?=[{_TOKEN}]*?[{_LOOK}])[{_TOKEN}]++")
+_HAS_LOOK = re.compile(f"[{_LOOK}]")
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
+# A numeral next to a digit or numeral (maybe across one separator): spoken or written numbers.
+_NUMBER_HINT = re.compile(
+    f"[{NUMERALS}](?:[ \\-.]?[{NUMERALS}0-9]|(?<=[0-9][{NUMERALS}])|(?<=[0-9][ \\-.][{NUMERALS}]))"
+)
+_KEYCAP_TAIL = frozenset("\ufe0f\u20e3")
+
+
+class _Layer:
+    """One deleting step: where ``pattern`` removed characters from ``source``."""
+
+    def __init__(self, pattern: re.Pattern[str], source: str) -> None:
+        self.positions: list[int] = []
+        self.shifts: list[int] = []
+        removed = 0
+        for match in pattern.finditer(source):
+            removed += match.end() - match.start()
+            self.positions.append(match.end() - removed)
+            self.shifts.append(removed)
+
+    def back(self, index: int) -> int:
+        at = bisect_right(self.positions, index) - 1
+        return index + (self.shifts[at] if at >= 0 else 0)
+
+
+@dataclass(slots=True)
+class Normalized:
+    """Three same-length views of one text and the way back to the original offsets."""
+
+    original: str
+    text: str
+    digits: str
+    lowered: str
+    deletions: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    _layers: list[_Layer] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the normalized span ``[start, end)`` (``end > start``)."""
+        if not self.deletions:
+            return start, end
+        if self._layers is None:
+            self._layers = [_Layer(pattern, source) for pattern, source in self.deletions]
+        first, last = start, end - 1
+        for layer in reversed(self._layers):
+            first, last = layer.back(first), layer.back(last)
+        last += 1
+        while last < len(self.original) and self.original[last] in _KEYCAP_TAIL:
+            last += 1
+        return first, last
+
+
+def _fold_lookalikes(match: re.Match[str]) -> str:
+    token = match.group()
+    return token.translate(_LOOK_TABLE) if _ASCII_ALNUM.search(token) else token
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_TABLE)
+
+
+def normalize(text: str) -> Normalized:
+    """The normalized views of ``text`` (see the module docstring); linear in ``len(text)``."""
+    folded = text
+    deletions: list[tuple[re.Pattern[str], str]] = []
+    if _SPECIAL.search(text) is not None:
+        folded = _SPECIAL_RUN.sub(_fold_run, text)
+        if len(folded) != len(text):
+            deletions.append((_INVISIBLE_RUN, text))
+        if _HAS_LOOK.search(folded) is not None:
+            folded = _MIXED_TOKEN.sub(_fold_lookalikes, folded)
+    if _DOT_CHAIN.search(folded) is not None:
+        deletions.append((_DOT_IN_CHAIN, folded))
+        folded = _DOT_IN_CHAIN.sub("", folded)
+    digits = folded
+    if _NUMBER_HINT.search(folded) is not None:
+        digits = folded.translate(_NUMERAL_TABLE)
+    return Normalized(text, folded, digits, folded.lower(), deletions)
