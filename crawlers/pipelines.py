@@ -16,9 +16,6 @@ from watchlist import settings
 from watchlist.extract import Extraction, Role, extract
 from watchlist.store import Found, PostRecord, Store, open_store, save_posts
 
-# A post this OTC-like is an offer even when no cue word stands next to a handle.
-OFFER_SCORE = 0.6
-
 
 class ExtractPipeline:
     """Runs the extractor over each post's text."""
@@ -46,15 +43,12 @@ class ExtractPipeline:
 def image_role(text: Extraction) -> Role:
     """The role of a handle decoded from a post's image, judged from the post's text.
 
-    A QR code has no words around it: it is ``reported`` in a post that reports someone,
-    ``offered`` in a post that offers something, else ``mentioned``.
+    A QR code has no words around it. A payment code shown in a post is the poster's own payee
+    account (``offered``) unless the post warns about or reports someone (``reported``).
     """
-    roles = {handle.role for handle in text.handles}
-    if "reported" in roles:
+    if text.reports or any(handle.role == "reported" for handle in text.handles):
         return "reported"
-    if "offered" in roles or text.otc_score >= OFFER_SCORE:
-        return "offered"
-    return "mentioned"
+    return "offered"
 
 
 class StorePipeline:

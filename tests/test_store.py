@@ -121,3 +121,14 @@ def test_unsupported_database_url_is_a_store_error() -> None:
         open_store("mysql://localhost/x")
     with pytest.raises(StoreError, match="not a database URL"):
         open_store("not a url")
+
+
+def test_a_public_contract_address_scores_a_tenth_of_a_seller_address(db: str) -> None:
+    store = open_store(db)
+    tether = Handle("tron", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", 0, 34, None, "offered")
+    seller = Handle("tron", "TGEcGedAW2cmPho9Pm72CbUdij26FMkFgq", 35, 69, None, "offered")
+    save_posts(store, [post("u1", "x", "a", tether, seller)])
+    scores = {e.value: e.score for e in list_entries(store)}
+    assert scores[seller.value] == pytest.approx(0.6)
+    assert scores[tether.value] == pytest.approx(0.06)
+    store.close()

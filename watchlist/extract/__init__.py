@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from watchlist.extract import cues
 from watchlist.extract.accounts import find_accounts
 from watchlist.extract.cards import find_cards
 from watchlist.extract.crypto import find_crypto
@@ -34,9 +35,12 @@ from watchlist.extract.model import KINDS, ROLES, Extraction, Handle, Kind, Role
 from watchlist.extract.normalize import Normalized, normalize
 from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
+from watchlist.extract.providers import GROUP as provider_group
 from watchlist.extract.providers import ProviderCues, cue_hits
+from watchlist.extract.roles import GROUP as role_group
 from watchlist.extract.roles import RoleCues
-from watchlist.extract.score import otc_score
+from watchlist.extract.score import GROUP as score_group
+from watchlist.extract.score import score_of
 from watchlist.extract.telegram import find_telegram
 
 __all__ = ["KINDS", "ROLES", "Extraction", "Handle", "Kind", "Role", "extract"]
@@ -61,17 +65,18 @@ def extract(text: str) -> Extraction:
     """
     norm = normalize(text)
     lowered = norm.lowered
-    score = otc_score(lowered)
+    found = cues.scan(lowered)
+    score = score_of(found[score_group])
     candidates = drop_contained([handle for finder in FINDERS for handle in finder(norm)])
-    hits = cue_hits(lowered)
+    hits = cue_hits(lowered, found[provider_group])
     if hits or "wxid_" in lowered or "2088" in norm.digits:
         candidates = drop_contained(
             candidates + find_accounts(norm.text, norm.digits, lowered, candidates, hits)
         )
+    roles = RoleCues(lowered, score, found[role_group])
     if not candidates:
-        return Extraction([], score)
+        return Extraction([], score, roles.reports)
     providers = ProviderCues(lowered, hits)
-    roles = RoleCues(lowered, score)
     unique: dict[tuple[str, str, int], Handle] = {}
     for handle in candidates:
         start, end = norm.span(handle.start, handle.end)
@@ -85,7 +90,7 @@ def extract(text: str) -> Extraction:
                 providers.provider_for(handle),
                 roles.role_for(handle),
             )
-    return Extraction(sorted(unique.values(), key=_order), score)
+    return Extraction(sorted(unique.values(), key=_order), score, roles.reports)
 
 
 def _order(handle: Handle) -> tuple[int, int, str, str]:

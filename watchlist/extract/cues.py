@@ -1,70 +1,108 @@
-"""Literal cue words found fast in lower-cased text.
+"""Every cue word of every context rule, found in one Aho-Corasick pass over a lower-cased text.
 
-All context rules (providers, roles, the OTC score) look for fixed words. Each table compiles to
-two flat alternations, one for words that start with an ASCII character and one for the rest:
-when every branch starts with a literal the regex engine jumps from one possible first
-character to the next, and keeping the ASCII letters out of the CJK scan keeps those jumps
-long. ASCII words only count when not glued to other ASCII letters or digits (``tg`` in ``tg:``
-but not in ``stg``); that check sits after the first character so it does not spoil the jump.
+The context rules (the OTC score, roles, providers) each register a *group*: a table of
+lower-case words with a label each, and how an ASCII word must stand apart from its neighbours.
+One automaton (``ahocorasick_rs``, a compiled library) holds the words of every group, so a text
+is scanned once however many rules read it — the rules then only look at the hits near each
+handle. Within a group, overlapping hits resolve leftmost-longest (承兑商 hides 承兑), as a regex
+alternation would.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-_ALNUM = "a-z0-9"
+import ahocorasick_rs
+
 LONGEST_WORD = 16
+Hit = tuple[int, int, str]
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _literal(word: str) -> str:
-    """``word`` as a regex that starts with its first character (so the engine can skip ahead)."""
-    pattern = re.escape(word)
-    if word[0].isascii() and word[0].isalnum():
-        first = re.escape(word[0])
-        pattern = f"{first}(?<![{_ALNUM}]{first}){re.escape(word[1:])}"
-    if word[-1].isascii() and word[-1].isalnum():
-        pattern += f"(?![{_ALNUM}])"
-    return pattern
+@dataclass(frozen=True, slots=True)
+class _Group:
+    words: dict[str, str]
+    left: frozenset[str]  # characters that may not touch an ASCII word's first letter
+    right: frozenset[str]  # characters that may not touch an ASCII word's last letter
 
 
-def _alternation(words: list[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    return re.compile("|".join(_literal(word) for word in sorted(words, key=len, reverse=True)))
+_GROUPS: dict[str, _Group] = {}
+_Info = tuple[bool, bool, tuple[tuple[str, str], ...]]  # check left, check right, labels
+_automaton: tuple[ahocorasick_rs.AhoCorasick, list[_Info]] | None = None
 
 
-class CueTable:
-    """A table of lower-case cue words, each with a label."""
+def register(group: str, words: Mapping[str, str], *, left: str, right: str) -> None:
+    """Add a group of ``{word: label}`` cue words.
 
-    def __init__(self, labels: Mapping[str, str]) -> None:
-        self.labels = dict(labels)
-        if any(len(word) > LONGEST_WORD for word in self.labels):
-            raise ValueError(f"cue words are at most {LONGEST_WORD} characters")
-        ascii_first = [word for word in self.labels if word[0].isascii()]
-        others = [word for word in self.labels if not word[0].isascii()]
-        self._patterns = [p for p in (_alternation(ascii_first), _alternation(others)) if p]
-
-    def finditer(
-        self, lowered: str, pos: int = 0, endpos: int | None = None
-    ) -> Iterator[tuple[int, int, str]]:
-        """``(start, end, label)`` of each cue word in ``lowered[pos:endpos]``, in order.
-
-        ``lowered`` is a lower-cased text. Of overlapping words (承兑 in 承兑商) the longest
-        counts.
-        """
-        end_limit = len(lowered) if endpos is None else endpos
-        hits = [
-            (match.start(), match.end(), match.group())
-            for pattern in self._patterns
-            for match in pattern.finditer(lowered, pos, end_limit)
-        ]
-        if len(self._patterns) > 1:
-            hits.sort()
-        for start, end, word in hits:
-            yield start, end, self.labels[word]
+    ``left``/``right``: the characters that may not stand right before/after a word whose
+    first/last character is an ASCII letter or digit (so ``tg`` counts in ``tg:`` but not in
+    ``stg``). Words of other scripts stand anywhere.
+    """
+    global _automaton
+    too_long = [word for word in words if len(word) > LONGEST_WORD]
+    if too_long:
+        raise ValueError(f"cue words are at most {LONGEST_WORD} characters: {too_long}")
+    _GROUPS[group] = _Group(dict(words), frozenset(left), frozenset(right))
+    _automaton = None  # rebuilt, with every group, at the next scan
 
 
-def table(groups: Mapping[str, str]) -> CueTable:
-    """A ``CueTable`` from ``{label: "word|word|…"}``."""
-    return CueTable({word: label for label, words in groups.items() for word in words.split("|")})
+def words_of(groups: Mapping[str, str]) -> dict[str, str]:
+    """``{word: label}`` from ``{label: "word|word|…"}``."""
+    return {word: label for label, words in groups.items() for word in words.split("|")}
+
+
+def _build() -> tuple[ahocorasick_rs.AhoCorasick, list[_Info]]:
+    labels: dict[str, list[tuple[str, str]]] = {}
+    for name, group in _GROUPS.items():
+        for word, label in group.words.items():
+            labels.setdefault(word, []).append((name, label))
+    patterns = sorted(labels)
+    info = [
+        (word[0] in _ASCII_ALNUM, word[-1] in _ASCII_ALNUM, tuple(labels[word]))
+        for word in patterns
+    ]
+    return ahocorasick_rs.AhoCorasick(patterns), info
+
+
+def scan(lowered: str) -> dict[str, list[Hit]]:
+    """``{group: [(start, end, label), …]}`` for every registered group, each list in order."""
+    global _automaton
+    if _automaton is None:
+        _automaton = _build()
+    automaton, info = _automaton
+    found: dict[str, list[Hit]] = {name: [] for name in _GROUPS}
+    groups = _GROUPS
+    size = len(lowered)
+    for index, start, end in automaton.find_matches_as_indexes(lowered, overlapping=True):
+        check_left, check_right, labels = info[index]
+        if check_left or check_right:
+            before = lowered[start - 1] if check_left and start else ""
+            after = lowered[end] if check_right and end < size else ""
+            for name, label in labels:
+                group = groups[name]
+                if before not in group.left and after not in group.right:
+                    found[name].append((start, end, label))
+        else:
+            for name, label in labels:
+                found[name].append((start, end, label))
+    return {name: _leftmost_longest(hits) for name, hits in found.items()}
+
+
+def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    """Hits in order; of overlapping ones the leftmost, and of those the longest, wins."""
+    if len(hits) < 2:
+        return hits
+    hits.sort()
+    kept: list[Hit] = [hits[0]]
+    reached = hits[0][1]
+    for hit in hits:
+        last = kept[-1]
+        if hit[0] == last[0]:
+            if hit[1] > last[1]:
+                kept[-1] = hit
+                reached = hit[1]
+        elif hit[0] >= reached:
+            kept.append(hit)
+            reached = hit[1]
+    return kept

@@ -62,3 +62,6 @@ class Extraction:
 
     handles: list[Handle] = field(default_factory=list)
     otc_score: float = 0.0
+    # The text warns about or reports someone (a counting report cue anywhere in it): what a
+    # QR code shown beside it is, when no words stand next to the code.
+    reports: bool = False

@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from watchlist.extract import cues
 from watchlist.extract.model import Handle, Kind
 
 WINDOW = 16
@@ -35,20 +36,18 @@ CUE_WORDS: dict[str, str] = {
 _PROVIDER_OF = {word: name for name, words in CUE_WORDS.items() for word in words.split("|")}
 
 
-def _cue_pattern(words: list[str]) -> str:
-    parts = []
-    for word in sorted(words, key=len, reverse=True):
-        if word[0].isascii() and word[0].isalnum():
-            first = re.escape(word[0])
-            part = f"{first}(?<![a-z0-9_]{first}){re.escape(word[1:])}"
-            parts.append(part + ("(?![a-z_])" if word[-1].isalnum() else ""))
-        else:
-            parts.append(re.escape(word))
-    return "|".join(parts)
-
-
-_ASCII_CUES = re.compile(_cue_pattern([w for w in _PROVIDER_OF if w[0].isascii()]))
-_OTHER_CUES = re.compile(_cue_pattern([w for w in _PROVIDER_OF if not w[0].isascii()]))
+GROUP = "provider"
+# An ASCII cue may touch digits after it (``Q632144``, ``VX138…``) but not letters (``vxworks``).
+# The one-letter cues (v, q) would make the shared automaton stop at every v and q of a text;
+# a regex finds the few that stand alone much faster.
+_LETTER_CUES = {word: name for word, name in _PROVIDER_OF.items() if len(word) == 1}
+_LETTER_CUE = re.compile("(?<![a-z0-9_])[" + "".join(sorted(_LETTER_CUES)) + "](?![a-z_])")
+cues.register(
+    GROUP,
+    {word: name for word, name in _PROVIDER_OF.items() if word not in _LETTER_CUES},
+    left="abcdefghijklmnopqrstuvwxyz0123456789_",
+    right="abcdefghijklmnopqrstuvwxyz_",
+)
 _WECHAT_SAME_NUMBER = re.compile(r"[ (（]{0,2}(?:微信|v信|vx|wx|v)同号")
 
 PROVIDERS_BY_KIND: dict[Kind, frozenset[str]] = {
@@ -58,15 +57,16 @@ PROVIDERS_BY_KIND: dict[Kind, frozenset[str]] = {
 OWN_PROVIDER: dict[Kind, str] = {"alipay": "alipay", "wechat": "wechat", "qq": "qq"}
 
 
-def cue_hits(lowered: str) -> list[tuple[int, int, str]]:
-    """``(start, end, provider)`` of every provider cue in ``lowered``, in order."""
-    hits = [
-        (match.start(), match.end(), _PROVIDER_OF[match.group()])
-        for pattern in (_OTHER_CUES, _ASCII_CUES)
-        for match in pattern.finditer(lowered)
-    ]
-    hits.sort()
-    return hits
+def cue_hits(lowered: str, scanned: list[cues.Hit] | None = None) -> list[cues.Hit]:
+    """``(start, end, provider)`` of every provider cue in ``lowered``, in order.
+
+    ``scanned``: this group's hits from a :func:`cues.scan` already made of ``lowered``.
+    """
+    hits = cues.scan(lowered)[GROUP] if scanned is None else scanned
+    letters = [(m.start(), m.end(), _LETTER_CUES[m.group()]) for m in _LETTER_CUE.finditer(lowered)]
+    if not letters:
+        return hits
+    return sorted(hits + letters)
 
 
 class ProviderCues:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from watchlist.extract.cues import LONGEST_WORD, table
+from watchlist.extract import cues
+from watchlist.extract.cues import LONGEST_WORD
 from watchlist.extract.model import Handle, Role
 
 REPORT_BEFORE = 60
@@ -28,7 +29,9 @@ OFFER_BEFORE = 30
 OFFER_AFTER = 10
 AD_SCORE = 0.6
 
-_CUES = table(
+GROUP = "role"
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+ROLE_WORDS = cues.words_of(
     {
         "reported": "骗子|诈骗|被骗|骗了|骗局|曝光|举报|黑名单|避雷|小心|别信|跑路|拉黑|投诉|揭露"
         "|scam|scams|scammer|scammers|scammed|fraud|frauds|fraudster|fraudsters|beware|warning"
@@ -38,6 +41,7 @@ _CUES = table(
         "|reach me|pay to|send to|whatsapp me|telegram me|inbox",
     }
 )
+cues.register(GROUP, ROLE_WORDS, left=_ALNUM, right=_ALNUM)
 _GUARD_BEFORE = re.compile(r"(?:谨防|防止|严防|以防|提防|预防)\s{0,2}$")
 _DISMISS_AFTER = re.compile(r"\s{0,2}(?:勿扰|勿进|勿加|绕道|免谈|走开|别来)")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -58,12 +62,20 @@ def _counts(lowered: str, start: int, end: int) -> bool:
 class RoleCues:
     """Role cues of one text, found in one pass; each handle looks at those around it."""
 
-    def __init__(self, lowered: str, otc_score: float) -> None:
+    def __init__(self, lowered: str, otc_score: float, hits: list[cues.Hit]) -> None:
         self._text = lowered
         self._otc_score = otc_score
-        self._hits = list(_CUES.finditer(lowered))
+        self._hits = hits
         self._starts = [start for start, _end, _label in self._hits]
         self._is_ad: bool | None = None
+
+    @property
+    def reports(self) -> bool:
+        """Whether the text warns about or reports someone anywhere."""
+        return any(
+            label == "reported" and _counts(self._text, start, end)
+            for start, end, label in self._hits
+        )
 
     @property
     def is_ad(self) -> bool:

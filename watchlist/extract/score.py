@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from watchlist.extract.cues import CueTable
+from watchlist.extract import cues
 
 # key: (weight, the lower-case spellings that count as it).
 LEXICON: dict[str, tuple[float, str]] = {
@@ -61,17 +61,22 @@ LEXICON: dict[str, tuple[float, str]] = {
     "TRC20": (0.3, "trc20|trc-20"),
     "KYT": (0.3, "kyt"),
 }
-_TERMS = CueTable(
-    {word: key for key, (_weight, words) in LEXICON.items() for word in words.split("|")}
+GROUP = "score"
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+cues.register(
+    GROUP,
+    {word: key for key, (_weight, words) in LEXICON.items() for word in words.split("|")},
+    left=_ALNUM,
+    right=_ALNUM,
 )
 
 
-def lexicon_terms(lowered: str) -> set[str]:
-    """The distinct lexicon keys found in ``lowered`` (a folded, lower-cased text)."""
-    return {key for _start, _end, key in _TERMS.finditer(lowered)}
+def score_of(hits: list[cues.Hit]) -> float:
+    """The OTC score of a text from its ``score`` cue hits."""
+    total = sum(LEXICON[key][0] for key in {key for _start, _end, key in hits})
+    return round(1.0 - math.exp(-total), 4)
 
 
 def otc_score(lowered: str) -> float:
-    """The OTC score of a folded, lower-cased text, in [0, 1]."""
-    total = sum(LEXICON[key][0] for key in lexicon_terms(lowered))
-    return round(1.0 - math.exp(-total), 4)
+    """The OTC score of a normalized, lower-cased text, in [0, 1]."""
+    return score_of(cues.scan(lowered)[GROUP])

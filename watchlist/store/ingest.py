@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, case, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
+from watchlist.extract.known import is_public_contract
 from watchlist.store.engine import Store
 from watchlist.store.records import Found, IngestResult, PostRecord
 from watchlist.store.tables import Change, Entry, Post, Sighting
@@ -22,6 +23,7 @@ from watchlist.store.tables import Change, Entry, Post, Sighting
 SNIPPET_CONTEXT = 80
 CHUNK = 500
 ROLE_WEIGHT = {"offered": 1.0, "reported": 0.9, "mentioned": 0.5}
+PUBLIC_CONTRACT_WEIGHT = 0.1
 
 POSTS: Table = SQLModel.metadata.tables[Post.__tablename__]
 ENTRIES: Table = SQLModel.metadata.tables[Entry.__tablename__]
@@ -34,9 +36,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def entry_score(otc_score: float, role: str) -> float:
-    """How strongly one sighting points at a seller: the post's OTC score, weighed by role."""
-    return round(min(1.0, max(0.0, otc_score)) * ROLE_WEIGHT.get(role, 0.5), 4)
+def entry_score(otc_score: float, role: str, kind: str = "", value: str = "") -> float:
+    """How strongly one sighting points at a seller: the post's OTC score, weighed by role.
+
+    A public contract address (Tether's, USDC's: every USDT post may name one) scores a tenth.
+    """
+    weight = PUBLIC_CONTRACT_WEIGHT if is_public_contract(kind, value) else 1.0
+    return round(min(1.0, max(0.0, otc_score)) * ROLE_WEIGHT.get(role, 0.5) * weight, 4)
 
 
 def snippet(text: str, start: int, end: int) -> str:
@@ -162,7 +168,8 @@ def _upsert_entries(
     scores: dict[tuple[str, str], float] = {}
     for post, f in found:
         key = (f.handle.kind, f.handle.value)
-        scores[key] = max(scores.get(key, 0.0), entry_score(post.otc_score, f.handle.role))
+        score = entry_score(post.otc_score, f.handle.role, *key)
+        scores[key] = max(scores.get(key, 0.0), score)
     keys = list(scores)
     pair = tuple_(ENTRIES.c.kind, ENTRIES.c.value)
     existing: set[tuple[str, str]] = set()
