@@ -76,6 +76,14 @@ def test_url_span_covers_scheme_and_host() -> None:
         ("新地址 跑分联盟.com", "xn--kbr311grpgu4n.com"),
         ("hxxps://pay.fastu.com.cn/x", "fastu.com.cn"),
         ("hxxp[:]//evil.top", "evil.top"),
+        ("bücher.de", "xn--bcher-kva.de"),
+        ("go to пример.com now", "xn--e1afmkfd.com"),
+        ("warrıors.com", "xn--warrors-ufb.com"),
+        ("tcp://example[.]com:80/", "example.com"),
+        ("example [ . ] com", "example.com"),
+        ("a [.] b [.] example [.] com", "example.com"),
+        ("url=http%3A%2F%2Fexample.com%2Fx", "example.com"),
+        ("--~Chttp://a.example.org/x", "example.org"),
     ],
 )
 def test_unicode_and_defanged_hosts_give_punycode_registered_domains(text: str, value: str) -> None:
@@ -83,7 +91,7 @@ def test_unicode_and_defanged_hosts_give_punycode_registered_domains(text: str, 
 
 
 @pytest.mark.parametrize(
-    "text", ["qr.alipay.com/fkx12345abc", "wxp://f2f0abc123", "8866123#qq.com", "bücher.de"]
+    "text", ["qr.alipay.com/fkx12345abc", "wxp://f2f0abc123", "8866123#qq.com", "föö.com.invalid"]
 )
 def test_payment_links_hash_mails_and_unicode_word_tails_are_not_domains(text: str) -> None:
     assert domains(text) == []

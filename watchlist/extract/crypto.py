@@ -17,17 +17,25 @@ from watchlist.extract.checksums import b58check_decode, eip55, segwit_decode
 from watchlist.extract.model import Handle
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
-# Literal first, look-behind after it: the engine skips to candidate first characters.
-_TRON = re.compile(rf"T(?<![A-Za-z0-9]T)[{_B58}]{{33}}(?![A-Za-z0-9])", re.ASCII)
-_BTC_BASE58 = re.compile(rf"[13](?<![A-Za-z0-9][13])[{_B58}]{{25,34}}(?![A-Za-z0-9])", re.ASCII)
-_BTC_BECH32 = re.compile(
-    r"(?:bc1[02-9ac-hj-np-z]{6,87}|BC1[02-9AC-HJ-NP-Z]{6,87})(?![A-Za-z0-9])", re.ASCII
+# Literal first, look-behind after it: the engine skips to candidate first characters in C.
+# One scan for TRON: a "T" word of Base58 characters and the chunks after it; a plain address is
+# a chunk of exactly 34 (see _tron). Base58 runs are possessive: what follows is never Base58.
+_TRON_RUN = re.compile(
+    rf"T(?<![A-Za-z0-9]T)[{_B58}]{{1,33}}+(?:(?: |\r?\n)[{_B58}]{{1,33}}+){{0,16}}+", re.ASCII
 )
-_TRON_CHUNKED = re.compile(
-    rf"T(?<![A-Za-z0-9]T)[{_B58}]{{1,33}}(?:(?: |\r?\n)[{_B58}]{{1,33}}){{1,16}}", re.ASCII
+_TRON_TOKEN = re.compile(rf"T(?<![A-Za-z0-9]T)[{_B58}]{{33}}(?![A-Za-z0-9])", re.ASCII)
+# One scan from each "1" for P2PKH and bech32 ("bc1…", "BC1…"; the match starts at the "1"),
+# one from each "3" for P2SH.
+_BTC_ONE = re.compile(
+    rf"1(?:(?<![A-Za-z0-9]1)(?P<base58>[{_B58}]{{25,34}}+)"
+    r"|(?<=bc1)[02-9ac-hj-np-z]{6,87}+|(?<=BC1)[02-9AC-HJ-NP-Z]{6,87}+)(?![A-Za-z0-9])",
+    re.ASCII,
 )
+_BTC_THREE = re.compile(rf"3(?<![A-Za-z0-9]3)[{_B58}]{{25,34}}+(?![A-Za-z0-9])", re.ASCII)
 _CHUNK_BREAK = re.compile(r" |\r?\n")
-_ETH = re.compile(r"0[xX][0-9a-fA-F]{40}(?![A-Za-z0-9])", re.ASCII)
+# From the "x": rarer than the "0".
+_ETH = re.compile(r"x(?<=0x)[0-9a-fA-F]{40}(?![A-Za-z0-9])", re.ASCII)
+_ETH_UPPER = re.compile(r"X(?<=0X)[0-9a-fA-F]{40}(?![A-Za-z0-9])", re.ASCII)
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -67,52 +75,62 @@ def eth_address(candidate: str) -> str | None:
 def find_crypto(text: str) -> list[Handle]:
     """Every checksum-valid TRON, Ethereum and Bitcoin address in ``text`` (already folded)."""
     found: list[Handle] = []
-    for match in _TRON.finditer(text):
-        if tron_address(match.group()) is not None:
-            found.append(Handle("tron", match.group(), match.start(), match.end()))
     if "T" in text:
-        found.extend(_chunked_tron(text))
-    for match in _BTC_BASE58.finditer(text):
+        for match in _TRON_RUN.finditer(text):
+            if match.end() - match.start() >= 34:  # shorter: neither a token nor chunks of 34
+                _tron(text, match, found)
+    for match in _BTC_ONE.finditer(text):
+        start = match.start() if match.group("base58") is not None else match.start() - 2
+        if start != match.start() and _glued(text, start):
+            continue
+        value = btc_address(text[start : match.end()])
+        if value is not None:
+            found.append(Handle("btc", value, start, match.end()))
+    for match in _BTC_THREE.finditer(text):
         value = btc_address(match.group())
         if value is not None:
             found.append(Handle("btc", value, match.start(), match.end()))
-    if "bc1" in text or "BC1" in text:
-        for match in _BTC_BECH32.finditer(text):
-            if _glued(text, match.start()):
+    for pattern in (_ETH, _ETH_UPPER) if "0X" in text else (_ETH,):
+        for match in pattern.finditer(text):
+            start = match.start() - 1
+            if _glued(text, start):
                 continue
-            value = btc_address(match.group())
+            value = eth_address(text[start : match.end()])
             if value is not None:
-                found.append(Handle("btc", value, match.start(), match.end()))
-    if "0x" in text or "0X" in text:
-        for match in _ETH.finditer(text):
-            if _glued(text, match.start()):
-                continue
-            value = eth_address(match.group())
-            if value is not None:
-                found.append(Handle("eth", value, match.start(), match.end()))
+                found.append(Handle("eth", value, start, match.end()))
     return found
 
 
-def _chunked_tron(text: str) -> list[Handle]:
-    found: list[Handle] = []
-    for match in _TRON_CHUNKED.finditer(text):
-        joined = ""
-        position = match.start()
-        for index, chunk in enumerate(_CHUNK_BREAK.split(match.group())):
-            joined += chunk
-            end = position + len(chunk)
-            position = end + 1 + (text[end : end + 2] == "\r\n")
-            if len(joined) < 34:
-                continue
-            if (
-                len(joined) == 34
-                and index > 0
-                and not _glued_after(text, end)
-                and tron_address(joined) is not None
-            ):
-                found.append(Handle("tron", joined, match.start(), end))
-            break
-    return found
+def _tron(text: str, match: re.Match[str], found: list[Handle]) -> None:
+    """The TRON addresses of one run: each chunk starting a 34-character token, and the run's
+    chunks joined when they make exactly 34 characters (``TR7N HqjeK QxGT …``)."""
+    start, run = match.start(), match.group()
+    _tron_token(text, start, found)
+    if " " not in run and "\n" not in run:
+        return
+    joined, position, done = "", start, False
+    for index, chunk in enumerate(_CHUNK_BREAK.split(run)):
+        if index > 0 and chunk[0] == "T":
+            _tron_token(text, position, found)
+        joined += chunk
+        end = position + len(chunk)
+        position = end + 1 + (text[end : end + 2] == "\r\n")
+        if done or len(joined) < 34:
+            continue
+        done = True
+        if (
+            len(joined) == 34
+            and index > 0
+            and not _glued_after(text, end)
+            and tron_address(joined) is not None
+        ):
+            found.append(Handle("tron", joined, start, end))
+
+
+def _tron_token(text: str, start: int, found: list[Handle]) -> None:
+    token = _TRON_TOKEN.match(text, start)
+    if token is not None and tron_address(token.group()) is not None:
+        found.append(Handle("tron", token.group(), start, token.end()))
 
 
 def _glued_after(text: str, end: int) -> bool:

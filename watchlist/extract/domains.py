@@ -1,14 +1,21 @@
 """Websites: the registered domain (public suffix list) of URLs, ``www.`` hosts and bare hosts.
 
 Canonical value: lower-case ASCII registered domain (``https://pay.fastu.com.cn/x`` →
-``fastu.com.cn``). Defanged separators (``[.]``, ``(.)``, ``[dot]``, ``。``) and schemes
-(``hxxp://``, ``hxxps[:]//``) are accepted. A Unicode host written after a scheme or ``www.``
-(``http://例子.中国``) becomes lower-case punycode (``xn--fsqu00a.xn--fiqs8s``); without one, a
-Unicode host cannot be told from the words around it and is skipped.
+``fastu.com.cn``). Defanged separators (``[.]``, ``(.)``, ``[dot]``, ``。``; spaces around a
+bracketed one and inside its brackets: ``example [ . ] com``), percent-encoded slashes before a
+host (``url=http%3A%2F%2Fexample.com``) and schemes (``hxxp://``, ``hxxps[:]//``, ``tcp://`` …)
+are accepted. A Unicode host becomes lower-case punycode, its labels kept whole: after a scheme
+or ``www.`` any host (``http://例子.中国`` → ``xn--fsqu00a.xn--fiqs8s``); written bare, one
+label before an ASCII suffix, set off by a space, punctuation or the start of the text
+(``exämple.com`` → ``xn--exmple-cua.com``, ``跑分联盟.com``).
 Not domains: the domain part of an email (the email span swallows it), hosts of links that are
 another kind (Telegram, WhatsApp, Alipay), bare file names (``readme.md``, ``setup.py``: a bare
 token whose last label is a common file extension needs a scheme or ``www.``), version numbers
 and dotted words with no known public suffix.
+
+Speed: the scan jumps from separator to separator with literal-first patterns (a "." between
+digits is skipped by the pattern itself); only a separator next to a label costs Python work, a
+dotted run that holds no host is skipped whole, and a host's value is cached.
 """
 
 from __future__ import annotations
@@ -23,27 +30,42 @@ from watchlist.extract.model import Handle
 # The bundled suffix-list snapshot only: no download, no cache directory.
 _SUFFIXES = TLDExtract(suffix_list_urls=(), cache_dir=None)
 
-_DOT = r"(?:\.|。|｡|\[\.\]|\(\.\)|\[dot\]|\(dot\))"
+_BRACKET_DOT = r"(?:\[[ ]{0,2}\.[ ]{0,2}\]|\([ ]{0,2}\.[ ]{0,2}\)|\[dot\]|\(dot\))"
+_DOT = r"(?:\.|。|｡|[ ]{0,3}" + _BRACKET_DOT + r"[ ]{0,3})"
+# A host from its first label on (the scheme and what stands before are checked in Python).
 _HOST = re.compile(
-    r"(?<![A-Za-z0-9@._%+\-#/\\\]\)])"
-    r"(?P<scheme>(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//))?"
-    r"(?P<host>(?:[a-z0-9\-]{1,63}+" + _DOT + r"){1,8}(?:[a-z]{2,24}|xn--[a-z0-9\-]{1,59}))"
-    r"(?![a-z0-9\-_@]|\[\.\]|\(\.\)|\.[a-z0-9])",
+    r"(?:[a-z0-9\-]{1,63}+" + _DOT + r"){1,8}(?:[a-z]{2,24}|xn--[a-z0-9\-]{1,59})"
+    r"(?![a-z0-9\-_@]|\.[a-z0-9]|[ ]{0,3}" + _BRACKET_DOT + ")",
     re.ASCII | re.IGNORECASE,
 )
-_DEFANGED_DOT = re.compile(r"。|｡|\[\.\]|\(\.\)|\[dot\]|\(dot\)", re.ASCII | re.IGNORECASE)
+_DEFANGED_DOT = re.compile(r"[ ]*" + _BRACKET_DOT + r"[ ]*|。|｡", re.ASCII | re.IGNORECASE)
 # Every host has a separator after its first label; the scan jumps from separator to separator.
-# A host's first separator sits between two label characters.
-_SEPARATOR = re.compile(
-    r"(?:\.|。|｡|\[\.\]|\(\.\)|\[dot\]|\(dot\)|\[DOT\]|\(DOT\))(?=[A-Za-z0-9])", re.ASCII
+# Literal first, so the engine skips ahead in C. A "." between two digits is a number.
+_DOT_SEPARATOR = re.compile(r"\.(?:(?=[A-Za-z])|(?<![0-9]\.)(?=[0-9]))")
+_IDEOGRAPHIC_SEPARATORS = (re.compile(r"。(?=[A-Za-z0-9])"), re.compile(r"｡(?=[A-Za-z0-9])"))
+_BRACKET_SEPARATOR = re.compile(
+    r"\[(?:[ ]{0,2}\.[ ]{0,2}|dot|DOT|Dot)\](?=[ ]{0,3}[A-Za-z0-9])", re.ASCII
 )
+_PAREN_SEPARATOR = re.compile(
+    r"\((?:[ ]{0,2}\.[ ]{0,2}|dot|DOT|Dot)\)(?=[ ]{0,3}[A-Za-z0-9])", re.ASCII
+)
+# A dotted run: only its first label can start a host (none starts after ".", "-" or a letter).
+_RUN = re.compile(r"[A-Za-z0-9.\-]*")
 _LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
-_SCHEME_BEFORE = re.compile(r"(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//)$", re.ASCII | re.IGNORECASE)
-_UNICODE_HOST = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?:h[tx]{2}ps?|ftp)(?:://|\[:\]//)(?:www\.)?|www\.)"
-    r"(?P<host>[^\s/?#:@，。：；、！？（）()<>\"'\[\]{}|\\]{1,200}+)",
-    re.IGNORECASE,
+_HEX = frozenset("0123456789ABCDEFabcdef")
+# What may not stand before a bare host: it would be a part of a longer token, a path or an
+# address ("/" is fine after a scheme, "%" after a percent-encoded character).
+_NOT_BEFORE = frozenset("@._%+#/\\])") | _LABEL_CHARS
+_SCHEMES = r"(?:h[tx]{2}ps?|s?ftps?|tcp|udp|wss?|ssh|socks[45]?|rtmps?|smtps?|imaps?|irc)"
+_SCHEME_BEFORE = re.compile(_SCHEMES + r"(?:://|\[:\]//)$", re.ASCII | re.IGNORECASE)
+# "//" or "www." before a host that holds a non-ASCII character (the others are found above).
+_UNICODE_AHEAD = r"(?=[A-Za-z0-9.\-]*[^\x00-\x7f\s，。：；、！？（）])"
+_SLASHES = re.compile(r"//(?:www\.|WWW\.)?" + _UNICODE_AHEAD)
+_WWWS = (
+    re.compile(r"www\.(?<![A-Za-z0-9/]www\.)" + _UNICODE_AHEAD),
+    re.compile(r"WWW\.(?<![A-Za-z0-9/]WWW\.)" + _UNICODE_AHEAD),
 )
+_UNICODE_HOST = re.compile(r"[^\s/?#:@，。：；、！？（）()<>\"'\[\]{}|\\]{1,200}+")
 
 # Registered domains whose links are other kinds (telegram, phone, payment_link) or that are the
 # payment platforms themselves: never watchlist websites.
@@ -68,70 +90,118 @@ def registered_domain(host: str) -> str | None:
     return f"{parts.domain}.{parts.suffix}"
 
 
-def _host_start(text: str, separator: int) -> int:
-    """Where the host whose first separator is at ``separator`` begins, scheme included."""
-    start, low = separator, max(0, separator - 64)
-    while start > low and text[start - 1] in _LABEL_CHARS:
-        start -= 1
-    if text[start - 1 : start] == "/":
-        scheme = _SCHEME_BEFORE.search(text, max(0, start - 10), start)
-        if scheme is not None:
-            return scheme.start()
-    return start
+@lru_cache(maxsize=8192)
+def _host_value(written: str, scheme: bool) -> str | None:
+    """The domain of an ASCII host as written (maybe defanged), or None when it is none."""
+    host = written.lower()
+    if "[" in host or "(" in host or not host.isascii():
+        host = _DEFANGED_DOT.sub(".", host)
+    labels = host.split(".")
+    if any(not label or label[0] == "-" or label[-1] == "-" for label in labels):
+        return None
+    if not scheme and labels[0] != "www" and labels[-1] in FILE_EXTENSIONS:
+        return None
+    value = registered_domain(host)
+    return None if value is None or value in EXCLUDED_DOMAINS else value
+
+
+def _separators(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every separator that may follow a host's first label, in order."""
+    found = [(m.start(), m.end()) for m in _DOT_SEPARATOR.finditer(text)] if "." in text else []
+    extra = False
+    for separator, char in zip(_IDEOGRAPHIC_SEPARATORS, "。｡", strict=True):
+        if char in text:
+            found.extend((m.start(), m.end()) for m in separator.finditer(text))
+            extra = True
+    if "[" in text:
+        found.extend((m.start(), m.end()) for m in _BRACKET_SEPARATOR.finditer(text))
+        extra = True
+    if "(" in text:
+        found.extend((m.start(), m.end()) for m in _PAREN_SEPARATOR.finditer(text))
+        extra = True
+    if extra:
+        found.sort()
+    return found
 
 
 def find_domains(text: str) -> list[Handle]:
     """Every website's registered domain in ``text`` (already folded)."""
     found: list[Handle] = []
     resume = 0
-    for separator in _SEPARATOR.finditer(text):
-        at = separator.start()
+    for at, after in _separators(text):
         if at < resume or at == 0:
             continue
-        if text[at - 1] not in _LABEL_CHARS:
-            if "\u3400" <= text[at - 1] <= "\u9fff":
-                handle = _cjk_host(text, at)
+        end = at  # where the label before the separator ends
+        if text[at] != "." and text[at] != "。":
+            while end > at - 3 and end > 1 and text[end - 1] == " ":
+                end -= 1
+        previous = text[end - 1]
+        if previous not in _LABEL_CHARS:
+            if text[at] in ".。｡" and not previous.isascii() and previous.isalnum():
+                handle = _bare_unicode_host(text, at, "\u3400" <= previous <= "\u9fff")
                 if handle is not None:
                     found.append(handle)
             continue
-        if text[at - 1].isdigit() and text[separator.end()].isdigit():
+        if previous.isdigit() and text[after : after + 1].isdigit():
             continue  # a decimal or version number; a host's last label is never digits
-        start = _host_start(text, at)
+        start, low = end - 1, max(0, end - 64)
+        while start > low and text[start - 1] in _LABEL_CHARS:
+            start -= 1
+        before = text[start - 1] if start else " "
+        scheme = -1
+        if before == "%" and start + 2 < end and text[start] in _HEX and text[start + 1] in _HEX:
+            start += 2  # "%2Fexample.com": a percent-encoded "/" (or ":", "=") before the host
+        elif before == "/":
+            match = _SCHEME_BEFORE.search(text, max(0, start - 12), start)
+            if match is None:
+                continue
+            scheme = match.start()
+        elif before in _NOT_BEFORE:
+            continue
+        elif not before.isascii() and before.isalpha() and before < "\u2e80":
+            handle = _bare_unicode_host(text, at, False)  # "exämple.com": one Unicode label
+            if handle is not None:
+                found.append(handle)
+            continue
         match = _HOST.match(text, start)
-        if match is None or (start and _foreign_letter(text[start - 1])):
+        if match is None:
+            run = _RUN.match(text, start)
+            resume = run.end() if run is not None else start
             continue
         resume = match.end()
-        host = match.group("host").lower()
-        if not host.isascii() or "[" in host or "(" in host:
-            host = _DEFANGED_DOT.sub(".", host)
-        labels = host.split(".")
-        if any(not label or label[0] == "-" or label[-1] == "-" for label in labels):
-            continue
-        if match.group("scheme") is None and labels[0] != "www" and labels[-1] in FILE_EXTENSIONS:
-            continue
-        value = registered_domain(host)
-        if value is None or value in EXCLUDED_DOMAINS:
-            continue
-        found.append(Handle("domain", value, match.start(), match.end()))
-    if ("//" in text or "www." in text or "WWW." in text) and not text.isascii():
+        value = _host_value(match.group(), scheme >= 0)
+        if value is not None:
+            found.append(Handle("domain", value, scheme if scheme >= 0 else start, resume))
+    if not text.isascii() and ("//" in text or "www." in text or "WWW." in text):
         found.extend(_unicode_hosts(text))
     return found
 
 
-_TLD_AFTER = re.compile(r"\.([A-Za-z]{2,24})(?![A-Za-z0-9\-]|\.[A-Za-z0-9])", re.ASCII)
+_TLD_AFTER = re.compile(r"[.。｡]([A-Za-z]{2,24})(?![A-Za-z0-9\-]|\.[A-Za-z0-9])", re.ASCII)
 _HOST_BOUNDARY = frozenset(" \t\r\n:：,，;；(（【[「<\"'“")
 
 
-def _cjk_host(text: str, at: int) -> Handle | None:
-    """A Chinese-label host written bare (``跑分联盟.com``), set off by a space or punctuation."""
+def _bare_unicode_host(text: str, at: int, cjk: bool) -> Handle | None:
+    """A one-label Unicode host before an ASCII suffix, written bare and set off by a space,
+    punctuation or the start of the text: ``跑分联盟.com`` (``cjk``: at most 12 characters, ASCII
+    ones included) or ``exämple.com`` (letters of other scripts, digits and ``-``)."""
     tld = _TLD_AFTER.match(text, at)
     if tld is None:
         return None
-    start, low = at, max(0, at - 12)
-    while start > low and (
-        "\u3400" <= text[start - 1] <= "\u9fff" or text[start - 1] in _LABEL_CHARS
-    ):
-        start -= 1
+    start = at
+    if cjk:
+        low = max(0, at - 12)
+        while start > low and (
+            "\u3400" <= text[start - 1] <= "\u9fff" or text[start - 1] in _LABEL_CHARS
+        ):
+            start -= 1
+    else:
+        low = max(0, at - 63)
+        while start > low and (
+            text[start - 1] == "-"
+            or (text[start - 1].isalnum() and not "\u2e80" <= text[start - 1] <= "\U0002ffff")
+        ):
+            start -= 1
     if start > 0 and text[start - 1] not in _HOST_BOUNDARY:
         return None
     try:
@@ -144,15 +214,21 @@ def _cjk_host(text: str, at: int) -> Handle | None:
     return Handle("domain", value, start, tld.end())
 
 
-def _foreign_letter(char: str) -> bool:
-    """A non-ASCII, non-CJK letter: the ASCII host after it is the tail of a Unicode word."""
-    return not char.isascii() and ord(char) < 0x2E80 and char.isalpha()
-
-
 def _unicode_hosts(text: str) -> list[Handle]:
+    """Hosts with a non-ASCII character after a scheme or ``www.`` (``http://例子.中国``)."""
+    starts: list[tuple[int, int]] = []
+    for slashes in _SLASHES.finditer(text):
+        scheme = _SCHEME_BEFORE.search(text, max(0, slashes.start() - 12), slashes.start() + 2)
+        if scheme is not None and not text[scheme.start() - 1 : scheme.start()].isalnum():
+            starts.append((scheme.start(), slashes.end()))
+    for pattern in _WWWS:
+        starts.extend((www.start(), www.end()) for www in pattern.finditer(text))
     found: list[Handle] = []
-    for match in _UNICODE_HOST.finditer(text):
-        host = match.group("host").rstrip(".-")
+    for start, host_start in starts:
+        match = _UNICODE_HOST.match(text, host_start)
+        if match is None:
+            continue
+        host = match.group().rstrip(".-")
         if host.isascii():
             continue
         try:
@@ -161,6 +237,5 @@ def _unicode_hosts(text: str) -> list[Handle]:
             continue
         value = registered_domain(ascii_host)
         if value is not None and value not in EXCLUDED_DOMAINS:
-            end = match.start("host") + len(host)
-            found.append(Handle("domain", value, match.start(), end))
+            found.append(Handle("domain", value, start, host_start + len(host)))
     return found

@@ -2,40 +2,45 @@
 
 Canonical value: the whole address lower-cased, plus-tags kept. Accepted defangings: bracketed
 tokens (``[at]``, ``(at)``, ``{at}``, ``[@]``, ``[dot]``, ``(dot)``, ``[.]``, ``(.)``; up to two
-spaces around them), ``。`` as a dot, full-width ``＠．`` (normalized before), ``#`` for ``@``
+spaces around an at-token, up to three around a dot token and two inside its brackets:
+``example  [ . ]  com``), ``。`` as a dot, full-width ``＠．`` (normalized before), ``#`` for ``@``
 when the post says so (``#换成@``), and spaces around a bare ``@`` and dots — the spaced form only
-when the right side is a well-known mail domain (``NAME@ GMAIL. COM``) or is itself spaced around
-a dot (``Support @ name .com``), so ``Selling USDT @ 1.02`` and ``USDT @ abc.com`` are not
-emails. The domain must have a public suffix.
+when the right side is a well-known mail domain (``NAME@ GMAIL. COM``), is itself spaced around
+a dot (``Support @ name .com``, ``name@example . com``) or holds a bracketed dot
+(``myuser @ example[.]com``), so ``Selling USDT @ 1.02`` and ``USDT @ abc.com`` are not
+emails. A run of dashes before the local part is a rule line, not part of it. The domain must
+have a public suffix.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from watchlist.extract.domains import registered_domain
 from watchlist.extract.model import Handle
 
 _AT = r"(?P<at>@|[ ]{0,2}(?:\[(?:at|@)\]|\((?:at|@)\)|\{(?:at|@)\})[ ]{0,2})"
-_DOT = r"(?:\.|。|｡|[ ]{0,2}(?:\[(?:dot|\.)\]|\((?:dot|\.)\)|\{(?:dot|\.)\})[ ]{0,2})"
+_BRACKET_DOT = r"(?:\[[ ]{0,2}(?:dot|\.)[ ]{0,2}\]|\([ ]{0,2}(?:dot|\.)[ ]{0,2}\)|\{(?:dot|\.)\})"
+_DOT = r"(?:\.|。|｡|[ ]{0,3}" + _BRACKET_DOT + r"[ ]{0,3})"
+# From where _local_start says the local part begins (what stands before is checked there).
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+\-])"
     r"(?P<local>(?:[A-Za-z0-9._%+\-]{1,64}+(?:\[dot\]|\(dot\)|\[\.\]|\(\.\))){0,4}+"
     r"[A-Za-z0-9._%+\-]{1,64}+)" + _AT + r"(?P<domain>(?:[A-Za-z0-9\-]{1,63}+"
     r"" + _DOT + r"){1,8}[A-Za-z]{2,24})"
     r"(?![A-Za-z0-9\-])",
     re.ASCII | re.IGNORECASE,
 )
-_DEFANGED_DOT = re.compile(r"[ ]*(?:[\[({](?:dot|\.)[\])}])[ ]*|。|｡", re.IGNORECASE)
+_DEFANGED_DOT = re.compile(r"[ ]*[\[({][ ]*(?:dot|\.)[ ]*[\])}][ ]*|。|｡", re.IGNORECASE)
 _SPACED = re.compile(
-    r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9._%+\-]{1,64}+)(?P<pre>[ ]{0,2})@(?P<post>[ ]{0,2})"
-    r"(?P<domain>(?:[A-Za-z0-9\-]{1,63}+[ ]{0,2}\.[ ]{0,2}){1,4}[A-Za-z]{2,24})(?![A-Za-z0-9\-])",
-    re.ASCII,
+    r"(?P<local>[A-Za-z0-9._%+\-]{1,64}+)(?P<pre>[ ]{0,2})@(?P<post>[ ]{0,2})"
+    r"(?P<domain>(?:[A-Za-z0-9\-]{1,63}+[ ]{0,3}(?:\.|" + _BRACKET_DOT + r")[ ]{0,3}){1,4}"
+    r"[A-Za-z]{2,24})(?![A-Za-z0-9\-])",
+    re.ASCII | re.IGNORECASE,
 )
 _COMMON_TLDS = frozenset(
     {"com", "net", "org", "io", "co", "me", "info", "biz", "cn", "top", "xyz", "vip", "cc", "uk"}
 )
-_SPACED_HINT = re.compile(r" @|@ ")
 _HASH_MEANS_AT = re.compile(r"#\s{0,2}(?:换成|改成|替换成|换为|改为|=|->|→)\s{0,2}@")
 WELL_KNOWN_MAIL = frozenset(
     {
@@ -71,14 +76,29 @@ WELL_KNOWN_MAIL = frozenset(
         "zoho.com",
     }
 )
-# Where an address can be: an "@" or a bracketed at-token. Literal-first, so the scan is fast.
-_AT_HINT = re.compile(r"@(?<=[A-Za-z0-9._%+\-]@)|[\[({](?:at|AT|At|@)[\])}]")
+# Where an address can be: an "@" after a local-part character, or a bracketed at-token. Each
+# pattern starts with a literal or a narrow class, so the scan skips ahead in C.
+_AT_SIGN = re.compile(r"@(?<=[A-Za-z0-9._%+\-]@)")
+# A bracketed at-token, found from its closing bracket (rare in Chinese text): the match is that
+# bracket.
+_AT_TOKEN_ENDS = tuple(
+    re.compile(
+        re.escape(close)
+        + "(?:"
+        + "|".join(f"(?<=[\\[({{]{token}{re.escape(close)})" for token in ("at", "AT", "At", "@"))
+        + ")"
+    )
+    for close in "])}"
+)
 _LOCAL_DOT_BEFORE = re.compile(r"(?:\[dot\]|\(dot\)|\[\.\]|\(\.\))$", re.IGNORECASE)
 _LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 
 def _local_start(text: str, at: int, defanged: bool) -> int:
-    """Where the local part before the at-token at ``at`` begins (``at`` when there is none)."""
+    """Where the local part before the at-token at ``at`` begins (``at`` when there is none).
+
+    Leading dashes are not part of it (``-----foo@bar.com``: a rule line).
+    """
     end = at
     if defanged:
         while end > at - 2 and end > 0 and text[end - 1] == " ":
@@ -86,6 +106,8 @@ def _local_start(text: str, at: int, defanged: bool) -> int:
     start, low = end, max(0, end - 65)
     while start > low and text[start - 1] in _LOCAL_CHARS:
         start -= 1
+    if start == low and start > 0 and text[start - 1] in _LOCAL_CHARS:
+        return at  # longer than any local part
     for _ in range(4 if text[start - 1 : start] in ("]", ")") else 0):
         # defanged dots inside the local part: "yunrui[dot]184[at]…"
         token = _LOCAL_DOT_BEFORE.search(text, max(0, start - 5), start)
@@ -96,28 +118,48 @@ def _local_start(text: str, at: int, defanged: bool) -> int:
         start = token.start()
         while start > low and text[start - 1] in _LOCAL_CHARS:
             start -= 1
+    while start < end and text[start] == "-":
+        start += 1
     return start if start < end else at
 
 
 def find_emails(text: str) -> list[Handle]:
     """Every email address in ``text`` (normalized)."""
-    found = _find(text)
-    if "@" in text and _SPACED_HINT.search(text) is not None:
-        found.extend(_find_spaced(text))
-    if "#" in text and _HASH_MEANS_AT.search(text) is not None:
-        # Same length, so the spans hold; only addresses written with "#" are new.
-        found.extend(h for h in _find(text.replace("#", "@")) if "#" in text[h.start : h.end])
+    at_sign = "@" in text
+    tokens = [
+        m.start() - (2 if text[m.start() - 1] == "@" else 3)
+        for pattern in _AT_TOKEN_ENDS
+        for m in pattern.finditer(text)
+    ]
+    if not at_sign and not tokens:
+        return []
+    found = _find(text, at_sign, tokens)
+    if at_sign:
+        found.extend(_find_spaced(text, found))
+        if "#" in text and _HASH_MEANS_AT.search(text) is not None:
+            # Same length, so the spans hold; only addresses written with "#" are new.
+            replaced = text.replace("#", "@")
+            found.extend(h for h in _find(replaced, True, tokens) if "#" in text[h.start : h.end])
     return found
 
 
-def _find(text: str) -> list[Handle]:
+def _hints(text: str, at_sign: bool, tokens: list[int]) -> list[tuple[int, bool]]:
+    """(position, defanged) of every at-token, in order."""
+    hints = [(m.start(), False) for m in _AT_SIGN.finditer(text)] if at_sign else []
+    if tokens:
+        hints.extend((start, True) for start in tokens)
+        hints.sort()
+    return hints
+
+
+def _find(text: str, at_sign: bool, tokens: list[int]) -> list[Handle]:
     found: list[Handle] = []
     resume = 0
-    for hint in _AT_HINT.finditer(text):
-        if hint.start() < resume:
+    for at, defanged in _hints(text, at_sign, tokens):
+        if at < resume:
             continue
-        start = _local_start(text, hint.start(), hint.group() != "@")
-        match = _EMAIL.match(text, start) if start < hint.start() else None
+        start = _local_start(text, at, defanged)
+        match = _EMAIL.match(text, start) if start < at else None
         if match is None:
             continue
         resume = match.end()
@@ -127,24 +169,45 @@ def _find(text: str) -> list[Handle]:
     return found
 
 
-def _find_spaced(text: str) -> list[Handle]:
-    found: list[Handle] = []
-    for hint in _SPACED_HINT.finditer(text):
-        at = hint.start() + 1 if hint.group()[0] == " " else hint.start()
+def _find_spaced(text: str, found: list[Handle]) -> list[Handle]:
+    """Addresses written with spaces around a bare "@" or a dot: only when the domain is a
+    well-known mail domain, is defanged with a bracketed dot, or is spaced around a dot before a
+    common suffix (``Support @ name .com``)."""
+    spaced: list[Handle] = []
+    covered = 0  # ``found`` is in order and its spans do not overlap
+    for hint in _AT_DOMAIN.finditer(text):
+        at = hint.start()
+        while covered < len(found) and found[covered].end <= at:
+            covered += 1
+        if covered < len(found) and found[covered].start <= at:
+            continue
         start = _local_start(text, at, True)
         match = _SPACED.match(text, start) if start < at else None
-        if match is None or not (match.group("pre") or match.group("post")):
+        if match is None:
             continue
-        domain = match.group("domain").replace(" ", "")
+        written = match.group("domain")
+        defanged = "[" in written or "(" in written or "{" in written
+        if not (match.group("pre") or match.group("post") or " " in written or defanged):
+            continue
+        domain = _DEFANGED_DOT.sub(".", written).replace(" ", "")
         value = _address(match.group("local"), domain)
         if value is None:
             continue
-        spaced_dot = domain != match.group("domain") and domain.rpartition(".")[2] in _COMMON_TLDS
-        if spaced_dot or value.rpartition("@")[2] in WELL_KNOWN_MAIL:
-            found.append(Handle("email", value, match.start(), match.end()))
-    return found
+        spaced_dot = " " in written and domain.rpartition(".")[2].lower() in _COMMON_TLDS
+        if defanged or spaced_dot or value.rpartition("@")[2] in WELL_KNOWN_MAIL:
+            spaced.append(Handle("email", value, match.start(), match.end()))
+    return spaced
 
 
+# An "@" with a domain after it (maybe spaced or defanged): the local part is looked for only then.
+_AT_DOMAIN = re.compile(
+    r"@[ ]{0,2}(?:[A-Za-z0-9\-]{1,63}+[ ]{0,3}(?:\.|" + _BRACKET_DOT + r")[ ]{0,3}){1,4}"
+    r"[A-Za-z]{2,24}(?![A-Za-z0-9\-])",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
 def _address(local: str, domain: str) -> str | None:
     local = _DEFANGED_DOT.sub(".", local.lower())
     if local[0] == "." or local[-1] == "." or ".." in local:

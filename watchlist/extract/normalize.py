@@ -21,6 +21,7 @@ accept it directly. A text with nothing to normalize (one regex search) is used 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -71,32 +72,57 @@ _LOOK = "".join(LOOKALIKES)
 
 _CJK = "\u3400-\u9fff"
 _DOTS = ".．·•・*＊"
+_RARE_DOTS = "．·•・＊"  # the dots other than "." and "*": rare enough to scan for with the rest
 _INVISIBLE_RUN = re.compile(f"[{_INVISIBLE}]+")
+# A dot of a chain of two or more between single CJK characters; dot first, so the scan jumps.
 _DOT_IN_CHAIN = re.compile(
-    f"(?<=[{_CJK}])[{_DOTS}](?=[{_CJK}][{_DOTS}][{_CJK}])"
-    f"|(?<=[{_CJK}][{_DOTS}][{_CJK}])[{_DOTS}](?=[{_CJK}])"
+    f"[{_DOTS}](?:(?<=[{_CJK}].)(?=[{_CJK}][{_DOTS}][{_CJK}])"
+    f"|(?<=[{_CJK}][{_DOTS}][{_CJK}].)(?=[{_CJK}]))"
 )
-# Every character the pass changes, as ranges (a long list of single characters, or one above
-# U+FFFF, makes the regex engine test them one by one). ，：（）！；？ are not in it.
-_SPECIAL_CLASS = (
-    "[\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2000-\u200f"
+# Every character the pass changes below U+10000, as ranges. ，：（）！；？ are not in it. The
+# few above U+FFFF are scanned for only in texts that hold such characters (see _may_be_astral):
+# a range above U+FFFF in a character class makes the engine test it on every character.
+_SPECIAL_BMP = (
+    "\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2000-\u200f"
     "\u2010-\u2015\u2060-\u2064\u2460-\u2468\u2776-\u2792\u24ea\u24ff\u3000\u00a0\u00ad"
-    "\u202f\u205f\u1680\u2212\ufe63\ufe6b\ufe0f\u20e3\ufeff\u0130"
-    f"{_LOOK}\U0001d400-\U0001d7ff\U0001fbf0-\U0001fbf9\U0001f10b\U0001f10c\u24b6-\u24e9]"
+    f"\u202f\u205f\u1680\u2212\ufe63\ufe6b\ufe0f\u20e3\ufeff\u0130{_LOOK}\u24b6-\u24e9"
 )
-_SPECIAL = re.compile(_SPECIAL_CLASS)
-_SPECIAL_RUN = re.compile(_SPECIAL_CLASS + "+")
-_DOT_CHAIN = re.compile(f"[{_CJK}][{_DOTS}][{_CJK}][{_DOTS}][{_CJK}]")
-_TOKEN = f"A-Za-z0-9_.@+\\-{_LOOK}"
-# A whole token (tried only where one starts) that holds a look-alike: linear time.
+_SPECIAL_ASTRAL = "\U0001d400-\U0001d7ff\U0001fbf0-\U0001fbf9\U0001f10b\U0001f10c"
+_SPECIAL_CLASS = f"[{_SPECIAL_BMP}{_SPECIAL_ASTRAL}]"
+_SPECIAL = re.compile(f"[{_SPECIAL_BMP}]")
+_SPECIAL_RUN = re.compile(f"[{_SPECIAL_BMP}]+")
+_ASTRAL = re.compile(f"[{_SPECIAL_ASTRAL}]")
+_SPECIAL_RUN_ALL = re.compile(_SPECIAL_CLASS + "+")
+_TOKEN = "A-Za-z0-9_.@+\\-\u0370-\u03ff\u0400-\u052f"
+# A whole token (tried only where one starts) that holds a look-alike: linear time. Tokens take
+# in all Greek and Cyrillic letters, so a Russian word is one token, not look-alike fragments.
 _MIXED_TOKEN = re.compile(f"(?<![{_TOKEN}])(?=[{_TOKEN}]*?[{_LOOK}])[{_TOKEN}]++")
+_SEGMENT = re.compile("[^.@]+")
+_FOREIGN_LETTER = re.compile(f"[^\\x00-\\x7f{_LOOK}]")
 _HAS_LOOK = re.compile(f"[{_LOOK}]")
 _ASCII_ALNUM = re.compile("[A-Za-z0-9]")
 # A numeral next to a digit or numeral (maybe across one separator): spoken or written numbers.
-_NUMBER_HINT = re.compile(
-    f"[{NUMERALS}](?:[ \\-.]?[{NUMERALS}0-9]|(?<=[0-9][{NUMERALS}])|(?<=[0-9][ \\-.][{NUMERALS}]))"
+_NUMBER_TAIL = f"(?:[ \\-.]?[{NUMERALS}0-9]|(?<=[0-9][{NUMERALS}])|(?<=[0-9][ \\-.][{NUMERALS}]))"
+_NUMBER_HINT = re.compile(f"[{NUMERALS}]{_NUMBER_TAIL}")
+_ASCII_DOT_CHAIN = re.compile(f"\\.(?<=[{_CJK}].)(?=[{_CJK}][{_DOTS}][{_CJK}])")
+_STAR_CHAIN = re.compile(f"\\*(?<=[{_CJK}].)(?=[{_CJK}][{_DOTS}][{_CJK}])")
+# One scan for the three rare cases: a character to fold, a chain starting with a rare dot, a
+# numeral in a number. It starts with one character class, so the engine skips ahead in C.
+_SCAN = re.compile(
+    f"[{_SPECIAL_BMP}{_RARE_DOTS}{NUMERALS}]"
+    f"(?:(?<=[{_SPECIAL_BMP}])"
+    f"|(?<=[{_RARE_DOTS}])(?<=[{_CJK}].)(?=[{_CJK}][{_DOTS}][{_CJK}])"
+    f"|(?<=[{NUMERALS}]){_NUMBER_TAIL})"
 )
 _KEYCAP_TAIL = frozenset("\ufe0f\u20e3")
+# CPython's size of a one-character UCS-4 string less its two four-byte units (with the NUL).
+_UCS4_BASE = sys.getsizeof("\U00010000") - 8
+
+
+def _may_be_astral(text: str) -> bool:
+    """False only when ``text`` has no character above U+FFFF (O(1): CPython stores such a
+    text four bytes a character; a cached UTF-8 copy can only make this say True)."""
+    return sys.getsizeof(text) >= _UCS4_BASE + 4 * (len(text) + 1)
 
 
 class _Layer:
@@ -144,7 +170,18 @@ class Normalized:
 
 def _fold_lookalikes(match: re.Match[str]) -> str:
     token = match.group()
-    return token.translate(_LOOK_TABLE) if _ASCII_ALNUM.search(token) else token
+    if _ASCII_ALNUM.search(token) is None:
+        return token
+    return _SEGMENT.sub(_fold_segment, token)
+
+
+def _fold_segment(match: re.Match[str]) -> str:
+    """A label or local part whose non-ASCII letters are all look-alikes, folded; one with
+    other Greek or Cyrillic letters (``пример`` of ``пример.com``) is a word and kept."""
+    segment = match.group()
+    if _FOREIGN_LETTER.search(segment) is not None:
+        return segment
+    return segment.translate(_LOOK_TABLE)
 
 
 def _fold_run(match: re.Match[str]) -> str:
@@ -152,19 +189,38 @@ def _fold_run(match: re.Match[str]) -> str:
 
 
 def normalize(text: str) -> Normalized:
-    """The normalized views of ``text`` (see the module docstring); linear in ``len(text)``."""
+    """The normalized views of ``text`` (see the module docstring); linear in ``len(text)``.
+
+    The common case (nothing to fold, no dot chain, no numerals in a number) costs one
+    character-class scan, one literal scan for "." and ``lower()``.
+    """
+    if text.isascii():
+        return Normalized(text, text, text, text.lower())
+    scan = _SCAN.search(text)
+    astral = _may_be_astral(text) and _ASTRAL.search(text) is not None
+    chain = _ASCII_DOT_CHAIN.search(text) is not None or (
+        "*" in text and _STAR_CHAIN.search(text) is not None
+    )
+    if scan is None and not astral and not chain:
+        return Normalized(text, text, text, text.lower())
     folded = text
     deletions: list[tuple[re.Pattern[str], str]] = []
-    if _SPECIAL.search(text) is not None:
-        folded = _SPECIAL_RUN.sub(_fold_run, text)
+    # Nothing of the three cases lies before ``at``; after a change, everything is looked at again.
+    at = scan.start() if scan is not None else len(text)
+    if astral or _SPECIAL.search(text, at) is not None:
+        folded = (_SPECIAL_RUN_ALL if astral else _SPECIAL_RUN).sub(_fold_run, text)
         if len(folded) != len(text):
             deletions.append((_INVISIBLE_RUN, text))
         if _HAS_LOOK.search(folded) is not None:
             folded = _MIXED_TOKEN.sub(_fold_lookalikes, folded)
-    if _DOT_CHAIN.search(folded) is not None:
-        deletions.append((_DOT_IN_CHAIN, folded))
-        folded = _DOT_IN_CHAIN.sub("", folded)
+        at = 0
+    if chain or _DOT_IN_CHAIN.search(folded, at) is not None:
+        chained = _DOT_IN_CHAIN.sub("", folded)
+        if len(chained) != len(folded):
+            deletions.append((_DOT_IN_CHAIN, folded))
+            folded = chained
+            at = 0
     digits = folded
-    if _NUMBER_HINT.search(folded) is not None:
+    if _NUMBER_HINT.search(folded, at) is not None:
         digits = folded.translate(_NUMERAL_TABLE)
     return Normalized(text, folded, digits, folded.lower(), deletions)

@@ -16,16 +16,20 @@ from watchlist.extract.model import Handle
 _NAME = r"([A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9])(?![A-Za-z0-9_])"
 # Not after a word character (an email's local part) nor a dot/dash/plus of one; not followed by
 # ".label" (that is a domain or email, e.g. "@example.com").
-_AT_NAME = re.compile(r"@(?<![A-Za-z0-9_.%+\-@]@)" + _NAME + r"(?!\.[A-Za-z0-9])", re.ASCII)
-_AT_SPACE_NAME = re.compile(r"@[ ]{1,2}" + _NAME + r"(?!\.[A-Za-z0-9])", re.ASCII)
+# One scan from each "@": "@name" (group 1) or "@ name" (group 2).
+_AT = re.compile(
+    r"@(?:(?<![A-Za-z0-9_.%+\-@]@)" + _NAME + r"|[ ]{1,2}" + _NAME + r")(?!\.[A-Za-z0-9])",
+    re.ASCII,
+)
 # Links are found from the "/" after their host: "t.me/", "telegram.me/", "telegram.dog/".
-_LINK_SLASH = re.compile(r"/(?<=[mM][eE]/)|/(?<=[dD][oO][gG]/)")
+_LINK_SLASH = re.compile(r"/(?:(?<=[mM][eE]/)|(?<=[dD][oO][gG]/))")
 _LINK_HOSTS = ("telegram.me", "telegram.dog", "t.me")
 _LINK_PATH = re.compile(
     r"(?:s/)?" + _NAME + r"(?:/[0-9]{1,12})?(?:\?start=[A-Za-z0-9_\-]{0,64})?", re.ASCII
 )
 _LINK_PREFIXES = ("https://www.", "http://www.", "https://", "http://", "www.")
 _HOST_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-")
+_TG_SCHEME = re.compile(r"://(?<=[tT][gG]://)")
 _RESOLVE = re.compile(r"tg://resolve\?domain=" + _NAME, re.ASCII | re.IGNORECASE)
 # A Telegram cue shortly before "@ name" makes the spaced form a handle.
 _CUE = re.compile(r"(?<![a-z])tg(?![a-z])|telegram|飞机|电报|✈", re.ASCII | re.IGNORECASE)
@@ -78,24 +82,25 @@ def _handle(name: str, start: int, end: int) -> Handle | None:
 def find_telegram(text: str) -> list[Handle]:
     """Every Telegram username in ``text`` (already folded)."""
     found: list[Handle] = []
-    candidates: list[re.Match[str]] = []
     if "@" in text:
-        candidates.extend(_AT_NAME.finditer(text))
-        for match in _AT_SPACE_NAME.finditer(text):
-            if _CUE.search(text, max(0, match.start() - CUE_WINDOW), match.start()) or (
-                _NAME_MARK.search(match.group(1)) and not _glued_before(text, match.start())
-            ):
-                candidates.append(match)
-    for match in candidates:
-        handle = _handle(match.group(1), match.start(), match.end())
-        if handle is not None:
-            found.append(handle)
+        for match in _AT.finditer(text):
+            name = match.group(1)
+            if name is None:
+                name = match.group(2)
+                if not (
+                    _CUE.search(text, max(0, match.start() - CUE_WINDOW), match.start())
+                    or (_NAME_MARK.search(name) and not _glued_before(text, match.start()))
+                ):
+                    continue
+            handle = _handle(name, match.start(), match.end())
+            if handle is not None:
+                found.append(handle)
     if "/" in text:
         for slash in _LINK_SLASH.finditer(text):
             handle = _link(text, slash.start())
             if handle is not None:
                 found.append(handle)
-        if "tg://" in text or "TG://" in text:
+        if _TG_SCHEME.search(text) is not None:
             for match in _RESOLVE.finditer(text):
                 handle = _handle(match.group(1), match.start(), match.end())
                 if handle is not None:
