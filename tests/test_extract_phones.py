@@ -124,3 +124,61 @@ def test_stated_countries_cue_glue_and_mixed_groups_give_the_number(text: str, v
 )
 def test_numbers_without_a_country_or_labelled_as_codes_are_not_phones(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 3 8 1 2 3 4 5 6 7 8",
+        "138 12345678",
+        "1381 2345 678",
+        "138 123 456 78",
+    ],
+)
+def test_chinese_mobile_groupings_led_by_the_network_prefix_or_all_single(text: str) -> None:
+    assert found(text) == ["+8613812345678"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1-650-333-6000",  # North American trunk 1, then 3-3-4
+        "1 650 333 6000",
+        "13 8123 45678",
+        "卡号：6217 0055 3896 6684 795",  # "0055" inside a run is no international prefix
+        "6217-0055-3896-6684-795",
+        "2026-11-20 08:00 1 415 555 2671",
+        "0011-650-333-6000",  # a dialled 00 form carries no trunk prefix
+        "订单号 0044 7911 123456",
+    ],
+)
+def test_number_shapes_that_are_not_chinese_mobiles_or_international(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0064 3 331 6005", "+6433316005"),
+        ("call 0044 7911 123456", "+447911123456"),
+        ("Tel:0086 138 1234 5678", "+8613812345678"),
+        ("++44 7911 123456", "+447911123456"),
+        ("+44 7911 123456x12", "+447911123456"),
+        ("+44 7911 123456 ext.12", "+447911123456"),
+        ("US 1-650-333-6000", "+16503336000"),
+    ],
+)
+def test_international_prefixes_and_extensions(text: str, value: str) -> None:
+    assert found(text) == [value]
+
+
+def test_chinese_mobile_check_agrees_with_libphonenumber() -> None:
+    import random
+
+    from watchlist.extract.phones import cn_mobile, e164
+
+    rnd = random.Random(11)
+    for head in range(1300, 2000):
+        for _ in range(3):
+            number = f"{head}{rnd.randrange(10**7):07d}"
+            assert cn_mobile(number) == e164(number, "CN"), number

@@ -11,9 +11,8 @@ guessed. Masked numbers (``6222****1234``), tails (尾号1234), glued runs and l
 
 from __future__ import annotations
 
-from watchlist.extract.checksums import luhn_valid
 from watchlist.extract.model import Handle
-from watchlist.extract.numbers import blocked, windows
+from watchlist.extract.numbers import blocked, long_windows
 
 # (lowest prefix, highest prefix, allowed lengths); prefixes compared on equal-length heads.
 _ISSUERS: tuple[tuple[str, str, frozenset[int]], ...] = (
@@ -33,18 +32,36 @@ _ISSUERS: tuple[tuple[str, str, frozenset[int]], ...] = (
 )
 
 
+# Every issuer prefix widened to four digits -> the lengths it allows (a dict lookup instead of
+# a scan of the table per candidate).
+_LENGTHS_BY_HEAD: dict[str, frozenset[int]] = {}
+for _head in (f"{n:04d}" for n in range(10000)):
+    _allowed = frozenset(
+        length
+        for low, high, lengths in _ISSUERS
+        if low <= _head[: len(low)] <= high
+        for length in lengths
+    )
+    if _allowed:
+        _LENGTHS_BY_HEAD[_head] = _allowed
+_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, less 9 above 9
+
+
 def issuer_matches(digits: str) -> bool:
     """Whether ``digits`` start with a known issuer prefix that allows their length."""
-    for low, high, lengths in _ISSUERS:
-        head = digits[: len(low)]
-        if low <= head <= high and len(digits) in lengths:
-            return True
-    return False
+    return len(digits) in _LENGTHS_BY_HEAD.get(digits[:4], ())
+
+
+def _luhn(digits: str) -> bool:
+    """``checksums.luhn_valid`` without a Python loop: digit sums of the two interleaved halves."""
+    kept = digits[-1::-2].encode()
+    doubled = digits[-2::-2].translate(_DOUBLED).encode()
+    return (sum(kept) + sum(doubled) - 48 * len(digits)) % 10 == 0
 
 
 def card_number(digits: str) -> str | None:
     """``digits`` when they form a plausible bank card number, else None."""
-    if 13 <= len(digits) <= 19 and issuer_matches(digits) and luhn_valid(digits):
+    if 13 <= len(digits) <= 19 and issuer_matches(digits) and _luhn(digits):
         return digits
     return None
 
@@ -52,10 +69,11 @@ def card_number(digits: str) -> str | None:
 def find_cards(digits: str, lowered: str) -> list[Handle]:
     """Every bank card number in ``digits`` (the digits view of a normalized text)."""
     found: list[Handle] = []
-    for window in windows(digits, 13, 19):
-        if window.digits[0] not in "23456" or card_number(window.digits) is None:
+    for window in long_windows(digits):
+        number = window.digits
+        if len(number) < 13 or number[0] not in "23456" or card_number(number) is None:
             continue
         if blocked(digits, lowered, window.start, window.end):
             continue
-        found.append(Handle("bank_card", window.digits, window.start, window.end))
+        found.append(Handle("bank_card", number, window.start, window.end))
     return found
