@@ -5,7 +5,6 @@ The image pipeline (``crawlers.images``) runs first and leaves QR payloads on th
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -35,7 +34,7 @@ class ExtractPipeline:
             role = image_role(extraction)
             for url, payload in item.image_payloads:
                 for handle in extract(payload).handles:
-                    item.found.append(Found(replace(handle, role=role), url, payload))
+                    item.found.append(Found(handle._replace(role=role), url, payload))
             self.stats.inc_value("watchlist/handles_found", len(item.found))
         return item
 

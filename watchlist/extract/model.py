@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Kind = Literal[
     "phone",
@@ -38,9 +38,8 @@ KINDS: tuple[Kind, ...] = (
 ROLES: tuple[Role, ...] = ("offered", "reported", "mentioned")
 
 
-@dataclass(frozen=True, slots=True)
-class Handle:
-    """One payment handle or website found in a text.
+class Handle(NamedTuple):
+    """One payment handle or website found in a text (a named tuple: extraction makes many).
 
     ``start``/``end`` index the original text (``text[start:end]`` is what was written);
     ``value`` is the canonical form of ARCHITECTURE.md's table; ``provider`` names the service

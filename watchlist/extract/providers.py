@@ -38,13 +38,9 @@ _PROVIDER_OF = {word: name for name, words in CUE_WORDS.items() for word in word
 
 GROUP = "provider"
 # An ASCII cue may touch digits after it (``Q632144``, ``VX138…``) but not letters (``vxworks``).
-# The one-letter cues (v, q) would make the shared automaton stop at every v and q of a text;
-# a regex finds the few that stand alone much faster.
-_LETTER_CUES = {word: name for word, name in _PROVIDER_OF.items() if len(word) == 1}
-_LETTER_CUE = re.compile("(?<![a-z0-9_])[" + "".join(sorted(_LETTER_CUES)) + "](?![a-z_])")
 cues.register(
     GROUP,
-    {word: name for word, name in _PROVIDER_OF.items() if word not in _LETTER_CUES},
+    _PROVIDER_OF,
     left="abcdefghijklmnopqrstuvwxyz0123456789_",
     right="abcdefghijklmnopqrstuvwxyz_",
 )
@@ -62,11 +58,7 @@ def cue_hits(lowered: str, scanned: list[cues.Hit] | None = None) -> list[cues.H
 
     ``scanned``: this group's hits from a :func:`cues.scan` already made of ``lowered``.
     """
-    hits = cues.scan(lowered)[GROUP] if scanned is None else scanned
-    letters = [(m.start(), m.end(), _LETTER_CUES[m.group()]) for m in _LETTER_CUE.finditer(lowered)]
-    if not letters:
-        return hits
-    return sorted(hits + letters)
+    return cues.scan(lowered)[GROUP] if scanned is None else scanned
 
 
 class ProviderCues:
