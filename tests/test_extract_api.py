@@ -82,7 +82,7 @@ def test_a_mixed_post_yields_every_kind_with_roles() -> None:
         ("phone", "+8613812345678", "wechat", "offered"),
         ("wechat", "+8613812345678", "wechat", "offered"),
         ("domain", "usdt-otc.top", None, "offered"),
-        ("eth", eth, None, "mentioned"),
+        ("eth", eth, None, "offered"),  # "USDT ERC20 0x…" labels the seller's payee address
         ("email", "seller@evil.com", None, "reported"),
     }
 

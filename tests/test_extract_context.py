@@ -77,3 +77,34 @@ def test_otc_score_counts_each_term_once() -> None:
 
 def test_otc_score_ignores_terms_glued_inside_words() -> None:
     assert otc_score("hotcake usdtx") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "role"),
+    [
+        ("请问 13812779921 这个号靠谱吗？", "+8613812779921", "mentioned"),
+        ("Anyone traded with @xinking535? legit?", "xinking535", "mentioned"),
+        (
+            "USDT合约地址 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t，认准官方",
+            "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+            "mentioned",
+        ),
+        ("支付宝 139 0180 4938", "+8613901804938", "offered"),
+        (
+            "My ETH wallet 0xa305d245D7bFACb27C1d05e51854CE1df8c790D4",
+            "0xa305d245D7bFACb27C1d05e51854CE1df8c790D4",
+            "offered",
+        ),
+        (
+            "BTC: 1CBcnWAmLnuXaBhwB2GY2yk3qahxYKSHKj",
+            "1CBcnWAmLnuXaBhwB2GY2yk3qahxYKSHKj",
+            "offered",
+        ),
+        ("I saw example.com yesterday", "example.com", "mentioned"),
+    ],
+)
+def test_questions_and_public_contracts_are_mentioned_and_labelled_accounts_offered(
+    text: str, value: str, role: str
+) -> None:
+    roles = {h.value: h.role for h in extract(text).handles}
+    assert roles[value] == role

@@ -82,14 +82,9 @@ def extract(text: str) -> Extraction:
         start, end = norm.span(handle.start, handle.end)
         key = (handle.kind, handle.value, start)
         if key not in unique:
-            unique[key] = Handle(
-                handle.kind,
-                handle.value,
-                start,
-                end,
-                providers.provider_for(handle),
-                roles.role_for(handle),
-            )
+            provider = providers.provider_for(handle)
+            role = roles.role_for(handle, provider)
+            unique[key] = Handle(handle.kind, handle.value, start, end, provider, role)
     return Extraction(sorted(unique.values(), key=_order), score, roles.reports)
 
 

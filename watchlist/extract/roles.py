@@ -7,11 +7,16 @@ Rule (simple on purpose; a later version learns from reviews):
    the handle or ``REPORT_AFTER`` after it on the same line. A cue does not count when it is
    guarded (谨防诈骗, 防止被骗), dismissive (骗子勿扰, 骗子绕道) or inside a question
    (``is 138… a scam?``, 是骗子吗).
-2. ``offered`` when a contact/payee cue (联系, 加我/加微/请加, 官网, 咨询, 客服, 收款, 出U, 收U,
+2. ``mentioned`` for a public contract address (``known``: every USDT post may name Tether's),
+   and for a handle asked about: its sentence ends in a question mark or asks (吗, 是不是, 请问,
+   有人知道, anyone, legit …) — "is 138… a scam?".
+3. ``offered`` when a contact/payee cue (联系, 加我/加微/请加, 官网, 咨询, 客服, 收款, 出U, 收U,
    contact, add me, DM, pay to, …) lies within ``OFFER_BEFORE`` characters before or
    ``OFFER_AFTER`` after the handle.
-3. ``offered`` when the post is an ad: OTC score ≥ ``AD_SCORE`` and no counting report cue at all.
-4. ``mentioned`` otherwise.
+4. Otherwise, in a post that reports nobody, ``offered`` when the post reads as OTC trade (OTC
+   score above 0), a cue names the handle's service (``支付宝 139…``, the handle's provider) or
+   a colon introduces it (``BTC: 1…``): a handle a seller writes down is theirs. ``mentioned``
+   otherwise (``I saw example.com yesterday``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from bisect import bisect_left
 
 from watchlist.extract import cues
 from watchlist.extract.cues import LONGEST_WORD
+from watchlist.extract.known import is_public_contract
 from watchlist.extract.model import Handle, Role
 
 REPORT_BEFORE = 60
@@ -38,13 +44,22 @@ ROLE_WORDS = cues.words_of(
         "|report|reported|blacklist|blacklisted|avoid",
         "offered": "联系|加我|加微|加v|加q|加好友|加飞机|加tg|请加|可加|添加|咨询|客服|收款|出u|收u"
         "|私聊|私信|找我|认准|商务|合作|电话|手机|官网|网址|contact|add me|dm|message me|text me"
-        "|reach me|pay to|send to|whatsapp me|telegram me|inbox",
+        "|reach me|pay to|send to|whatsapp me|telegram me|inbox"
+        "|地址|钱包|账号|账户|打u到|转到|打到|充值|address|wallet|deposit|my"
+        "|比特币|以太坊|波场|btc|eth|trc20|erc20|trc-20|erc-20",
     }
 )
 cues.register(GROUP, ROLE_WORDS, left=_ALNUM, right=_ALNUM)
 _GUARD_BEFORE = re.compile(r"(?:谨防|防止|严防|以防|提防|预防)\s{0,2}$")
 _DISMISS_AFTER = re.compile(r"\s{0,2}(?:勿扰|勿进|勿加|绕道|免谈|走开|别来)")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+LABEL_BEFORE = 12
+QUESTION_BEFORE = 40
+QUESTION_AFTER = 40
+_ASKS = re.compile(
+    r"吗|是不是|请问|有人知道|有没有人|靠谱不|真的假的|anyone|is (?:this|it|that) (?:a |legit|real)"
+    r"|legit\b|does anyone|has anyone"
+)
 
 
 def _counts(lowered: str, start: int, end: int) -> bool:
@@ -87,7 +102,7 @@ class RoleCues:
             )
         return self._is_ad
 
-    def role_for(self, handle: Handle) -> Role:
+    def role_for(self, handle: Handle, provider: str | None = None) -> Role:
         """The role of ``handle`` by the rule in this module's docstring."""
         text = self._text
         line_end = text.find("\n", handle.end, handle.end + REPORT_AFTER)
@@ -106,6 +121,30 @@ class RoleCues:
                     return "reported"
             elif offer_low <= start < offer_high:
                 offered = True
+        if is_public_contract(handle.kind, handle.value) or self._asked(handle):
+            return "mentioned"
         if offered:
             return "offered"
-        return "offered" if self.is_ad else "mentioned"
+        if self.reports:
+            return "mentioned"
+        named = provider is not None  # a cue names the handle's service: 支付宝 139…
+        if self._otc_score > 0 or named or self._labelled(handle):
+            return "offered"
+        return "mentioned"
+
+    def _labelled(self, handle: Handle) -> bool:
+        """Whether a colon introduces ``handle`` (``TG：…``, ``BTC: 1…``)."""
+        before = self._text[max(0, handle.start - LABEL_BEFORE) : handle.start]
+        return ":" in before or "：" in before
+
+    def _asked(self, handle: Handle) -> bool:
+        """Whether the sentence holding ``handle`` asks about it."""
+        text = self._text
+        begin = max(0, handle.start - QUESTION_BEFORE)
+        for match in _SENTENCE_END.finditer(text, begin, handle.start):
+            begin = match.end()
+        stop = _SENTENCE_END.search(text, handle.end, handle.end + QUESTION_AFTER)
+        if stop is not None and stop.group() in "?？":
+            return True
+        end = stop.start() if stop is not None else handle.end + QUESTION_AFTER
+        return _ASKS.search(text, begin, end) is not None
