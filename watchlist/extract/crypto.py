@@ -77,8 +77,15 @@ def find_crypto(text: str) -> list[Handle]:
     found: list[Handle] = []
     if "T" in text:
         for match in _TRON_RUN.finditer(text):
-            if match.end() - match.start() >= 34:  # shorter: neither a token nor chunks of 34
+            start, end = match.span()
+            if end - start < 34:  # neither a token nor chunks of 34
+                continue
+            run = match.group()
+            if " " in run or "\n" in run:
                 _tron(text, match, found)
+            elif not _glued_after(text, end) and tron_address(run) is not None:
+                # One chunk of 34 (the most a chunk holds): the token itself.
+                found.append(Handle("tron", run, start, end))
     for match in _BTC_ONE.finditer(text):
         start = match.start() if match.group("base58") is not None else match.start() - 2
         if start != match.start() and _glued(text, start):

@@ -51,6 +51,8 @@ _PAREN_SEPARATOR = re.compile(
 )
 # A dotted run: only its first label can start a host (none starts after ".", "-" or a letter).
 _RUN = re.compile(r"[A-Za-z0-9.\-]*")
+# The label before a separator, matched in the reversed text (at most 64 characters back).
+_LABEL_REVERSED = re.compile(r"[A-Za-z0-9\-]{1,64}", re.ASCII)
 _LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 _HEX = frozenset("0123456789ABCDEFabcdef")
 # What may not stand before a bare host: it would be a part of a longer token, a path or an
@@ -107,17 +109,19 @@ def _host_value(written: str, scheme: bool) -> str | None:
 
 def _separators(text: str) -> list[tuple[int, int]]:
     """(start, end) of every separator that may follow a host's first label, in order."""
-    found = [(m.start(), m.end()) for m in _DOT_SEPARATOR.finditer(text)] if "." in text else []
+    found = [m.span() for m in _DOT_SEPARATOR.finditer(text)] if "." in text else []
     extra = False
     for separator, char in zip(_IDEOGRAPHIC_SEPARATORS, "。｡", strict=True):
         if char in text:
-            found.extend((m.start(), m.end()) for m in separator.finditer(text))
-            extra = True
+            more = [m.span() for m in separator.finditer(text)]
+            if more:
+                found.extend(more)
+                extra = True
     if "[" in text:
-        found.extend((m.start(), m.end()) for m in _BRACKET_SEPARATOR.finditer(text))
+        found.extend(m.span() for m in _BRACKET_SEPARATOR.finditer(text))
         extra = True
     if "(" in text:
-        found.extend((m.start(), m.end()) for m in _PAREN_SEPARATOR.finditer(text))
+        found.extend(m.span() for m in _PAREN_SEPARATOR.finditer(text))
         extra = True
     if extra:
         found.sort()
@@ -128,6 +132,7 @@ def find_domains(text: str) -> list[Handle]:
     """Every website's registered domain in ``text`` (already folded)."""
     found: list[Handle] = []
     resume = 0
+    reverse: str | None = None  # the text reversed: a label before a separator is one match
     for at, after in _separators(text):
         if at < resume or at == 0:
             continue
@@ -144,9 +149,10 @@ def find_domains(text: str) -> list[Handle]:
             continue
         if previous.isdigit() and text[after : after + 1].isdigit():
             continue  # a decimal or version number; a host's last label is never digits
-        start, low = end - 1, max(0, end - 64)
-        while start > low and text[start - 1] in _LABEL_CHARS:
-            start -= 1
+        if reverse is None:
+            reverse = text[::-1]
+        label = _LABEL_REVERSED.match(reverse, len(text) - end)
+        start = end - (label.end() - label.start()) if label is not None else end - 1
         before = text[start - 1] if start else " "
         scheme = -1
         if before == "%" and start + 2 < end and text[start] in _HEX and text[start + 1] in _HEX:
@@ -221,8 +227,9 @@ def _unicode_hosts(text: str) -> list[Handle]:
         scheme = _SCHEME_BEFORE.search(text, max(0, slashes.start() - 12), slashes.start() + 2)
         if scheme is not None and not text[scheme.start() - 1 : scheme.start()].isalnum():
             starts.append((scheme.start(), slashes.end()))
-    for pattern in _WWWS:
-        starts.extend((www.start(), www.end()) for www in pattern.finditer(text))
+    for pattern, www in zip(_WWWS, ("www.", "WWW."), strict=True):
+        if www in text:
+            starts.extend(match.span() for match in pattern.finditer(text))
     found: list[Handle] = []
     for start, host_start in starts:
         match = _UNICODE_HOST.match(text, host_start)
