@@ -25,6 +25,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 _KEEP = {0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F}
 _INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0f\u20e3\u200e\u200f"
@@ -90,9 +91,7 @@ _SPECIAL_BMP = (
 _SPECIAL_ASTRAL = "\U0001d400-\U0001d7ff\U0001fbf0-\U0001fbf9\U0001f10b\U0001f10c"
 _SPECIAL_CLASS = f"[{_SPECIAL_BMP}{_SPECIAL_ASTRAL}]"
 _SPECIAL = re.compile(f"[{_SPECIAL_BMP}]")
-_SPECIAL_RUN = re.compile(f"[{_SPECIAL_BMP}]+")
 _ASTRAL = re.compile(f"[{_SPECIAL_ASTRAL}]")
-_SPECIAL_RUN_ALL = re.compile(_SPECIAL_CLASS + "+")
 _TOKEN = "A-Za-z0-9_.@+\\-\u0370-\u03ff\u0400-\u052f"
 # A whole token (tried only where one starts) that holds a look-alike: linear time. Tokens take
 # in all Greek and Cyrillic letters, so a Russian word is one token, not look-alike fragments.
@@ -129,13 +128,13 @@ class _Layer:
     """One deleting step: where ``pattern`` removed characters from ``source``."""
 
     def __init__(self, pattern: re.Pattern[str], source: str) -> None:
-        self.positions: list[int] = []
-        self.shifts: list[int] = []
-        removed = 0
-        for match in pattern.finditer(source):
-            removed += match.end() - match.start()
-            self.positions.append(match.end() - removed)
-            self.shifts.append(removed)
+        # List comprehensions, not a loop of appends: a hostile text can remove a character in
+        # every two (zero-width characters between all of them).
+        spans = [match.span() for match in pattern.finditer(source)]
+        self.shifts: list[int] = list(accumulate(end - start for start, end in spans))
+        self.positions: list[int] = [
+            end - removed for (_start, end), removed in zip(spans, self.shifts, strict=True)
+        ]
 
     def back(self, index: int) -> int:
         at = bisect_right(self.positions, index) - 1
@@ -184,10 +183,6 @@ def _fold_segment(match: re.Match[str]) -> str:
     return segment.translate(_LOOK_TABLE)
 
 
-def _fold_run(match: re.Match[str]) -> str:
-    return match.group().translate(_TABLE)
-
-
 def normalize(text: str) -> Normalized:
     """The normalized views of ``text`` (see the module docstring); linear in ``len(text)``.
 
@@ -208,7 +203,9 @@ def normalize(text: str) -> Normalized:
     # Nothing of the three cases lies before ``at``; after a change, everything is looked at again.
     at = scan.start() if scan is not None else len(text)
     if astral or _SPECIAL.search(text, at) is not None:
-        folded = (_SPECIAL_RUN_ALL if astral else _SPECIAL_RUN).sub(_fold_run, text)
+        # Every key of _TABLE is in the special class: one C-level translate of the whole text
+        # does what a substitution of each special run would, without a call per run.
+        folded = text.translate(_TABLE)
         if len(folded) != len(text):
             deletions.append((_INVISIBLE_RUN, text))
         if _HAS_LOOK.search(folded) is not None:

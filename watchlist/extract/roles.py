@@ -33,7 +33,6 @@ REPORT_BEFORE = 60
 REPORT_AFTER = 30
 OFFER_BEFORE = 30
 OFFER_AFTER = 10
-AD_SCORE = 0.6
 
 GROUP = "role"
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -82,25 +81,17 @@ class RoleCues:
         self._otc_score = otc_score
         self._hits = hits
         self._starts = [start for start, _end, _label in self._hits]
-        self._is_ad: bool | None = None
+        self._reports: bool | None = None
 
     @property
     def reports(self) -> bool:
-        """Whether the text warns about or reports someone anywhere."""
-        return any(
-            label == "reported" and _counts(self._text, start, end)
-            for start, end, label in self._hits
-        )
-
-    @property
-    def is_ad(self) -> bool:
-        """Whether the post reads as an ad: a high OTC score and no counting report cue."""
-        if self._is_ad is None:
-            self._is_ad = self._otc_score >= AD_SCORE and not any(
+        """Whether the text warns about or reports someone anywhere (found once, then kept)."""
+        if self._reports is None:
+            self._reports = any(
                 label == "reported" and _counts(self._text, start, end)
                 for start, end, label in self._hits
             )
-        return self._is_ad
+        return self._reports
 
     def role_for(self, handle: Handle, provider: str | None = None) -> Role:
         """The role of ``handle`` by the rule in this module's docstring."""
