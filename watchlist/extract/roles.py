@@ -101,8 +101,9 @@ class RoleCues:
         report_low = max(0, handle.start - REPORT_BEFORE)
         offer_low, offer_high = handle.start - OFFER_BEFORE, handle.end + OFFER_AFTER
         offered = False
-        first = bisect_left(self._starts, report_low - LONGEST_WORD)
-        for start, end, label in self._hits[first:]:
+        hits = self._hits
+        for index in range(bisect_left(self._starts, report_low - LONGEST_WORD), len(hits)):
+            start, end, label = hits[index]  # by index: no copy of the list's tail per handle
             if start >= report_high and start >= offer_high:
                 break
             if start < report_low:
