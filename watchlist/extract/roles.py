@@ -82,6 +82,7 @@ class RoleCues:
         self._hits = hits
         self._starts = [start for start, _end, _label in self._hits]
         self._reports: bool | None = None
+        self._may_ask: bool | None = None
 
     @property
     def reports(self) -> bool:
@@ -132,6 +133,10 @@ class RoleCues:
     def _asked(self, handle: Handle) -> bool:
         """Whether the sentence holding ``handle`` asks about it."""
         text = self._text
+        if self._may_ask is None:  # most posts ask nothing: one look at the whole text
+            self._may_ask = "?" in text or "？" in text or _ASKS.search(text) is not None
+        if not self._may_ask:
+            return False
         begin = max(0, handle.start - QUESTION_BEFORE)
         for match in _SENTENCE_END.finditer(text, begin, handle.start):
             begin = match.end()
