@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     """Serve the demo forum in the foreground until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Serve the demo OTC forum (Discuz! style).")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--boards", type=int, default=2)
     parser.add_argument("--threads-per-board", type=int, default=12)
