@@ -38,8 +38,6 @@ def decode_qr(data: bytes, max_pixels: int = MAX_PIXELS) -> list[str]:
                     )
                 image.seek(0)  # the first frame of an animation
                 gray = image.convert("L")
-    except ImageError:
-        raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"not a readable image: {exc}") from exc
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:

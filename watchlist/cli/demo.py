@@ -69,6 +69,7 @@ def demo_command(
         line += f"  score {entry.score:.2f}, seen {entry.sightings}x"
         console.print(inert(line, keep_newlines=False))
         console.print(inert(f"    {evidence[0] if evidence else '-'}", keep_newlines=False))
+    store.close()
     console.print(
         "\nnext: watchlist entries · watchlist show ID · watchlist confirm ID", markup=False
     )

@@ -36,7 +36,7 @@ from watchlist.extract.normalize import Normalized, normalize
 from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
 from watchlist.extract.providers import GROUP as provider_group
-from watchlist.extract.providers import ProviderCues, cue_hits
+from watchlist.extract.providers import ProviderCues
 from watchlist.extract.roles import GROUP as role_group
 from watchlist.extract.roles import RoleCues
 from watchlist.extract.score import GROUP as score_group
@@ -68,7 +68,7 @@ def extract(text: str) -> Extraction:
     found = cues.scan(lowered)
     score = score_of(found[score_group])
     candidates = drop_contained([handle for finder in FINDERS for handle in finder(norm)])
-    hits = cue_hits(lowered, found[provider_group])
+    hits = found[provider_group]
     if hits or "wxid_" in lowered or "2088" in norm.digits:
         candidates = drop_contained(
             candidates + find_accounts(norm.text, norm.digits, lowered, candidates, hits)

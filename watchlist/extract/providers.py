@@ -22,7 +22,6 @@ from watchlist.extract import cues
 from watchlist.extract.model import Handle, Kind
 
 WINDOW = 16
-LONGEST_CUE = 12
 
 CUE_WORDS: dict[str, str] = {
     "alipay": "支付宝|支付寶|阿里支付|zfb|alipay",
@@ -51,14 +50,6 @@ PROVIDERS_BY_KIND: dict[Kind, frozenset[str]] = {
     "email": frozenset({"alipay"}),
 }
 OWN_PROVIDER: dict[Kind, str] = {"alipay": "alipay", "wechat": "wechat", "qq": "qq"}
-
-
-def cue_hits(lowered: str, scanned: list[cues.Hit] | None = None) -> list[cues.Hit]:
-    """``(start, end, provider)`` of every provider cue in ``lowered``, in order.
-
-    ``scanned``: this group's hits from a :func:`cues.scan` already made of ``lowered``.
-    """
-    return cues.scan(lowered)[GROUP] if scanned is None else scanned
 
 
 class ProviderCues:

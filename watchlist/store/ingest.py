@@ -73,7 +73,7 @@ def save_posts(store: Store, posts: Sequence[PostRecord]) -> IngestResult:
 
 def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestResult:
     result = IngestResult(posts=len(posts))
-    post_ids = _upsert_posts(session, posts, now, result)
+    post_ids = _upsert_posts(session, posts, result)
     found = {
         (post.url, f.handle.kind, f.handle.value): (post, f)
         for post in reversed(posts)
@@ -113,7 +113,7 @@ def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestRes
 
 
 def _upsert_posts(
-    session: Session, posts: list[PostRecord], now: datetime, result: IngestResult
+    session: Session, posts: list[PostRecord], result: IngestResult
 ) -> dict[str, int]:
     urls = [post.url for post in posts]
     existing: set[str] = set()

@@ -45,13 +45,6 @@ class IngestResult:
     new_entries: int = 0
     new_sightings: int = 0
 
-    def add(self, other: IngestResult) -> None:
-        """Accumulate another batch's counts into this one."""
-        self.posts += other.posts
-        self.new_posts += other.new_posts
-        self.new_entries += other.new_entries
-        self.new_sightings += other.new_sightings
-
 
 @dataclass(frozen=True, slots=True)
 class Summary:
