@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
 from watchlist.errors import ConfigError
 from watchlist.sites import SiteConfig
@@ -71,13 +72,22 @@ def project_settings(database_url: str, log_level: str) -> Settings:
     return settings
 
 
-def spider_for(site: SiteConfig) -> type[ForumSpider]:
-    """The spider class that crawls sites of this type."""
-    if site.type != "forum" or site.render != "http":
-        raise ConfigError(
-            f"site {site.name!r}: type {site.type!r} with render {site.render!r} "
-            "is not crawlable yet (forums over http are)"
-        )
+def spider_for(site: SiteConfig) -> type[SiteSpider]:
+    """The spider class that crawls sites of this type (imported only when needed)."""
+    if site.type == "telegram":
+        from crawlers.spiders.telegram import TelegramSpider
+
+        return TelegramSpider
+    if site.type == "ads":
+        from crawlers.spiders.ads import AdsSpider
+
+        return AdsSpider
+    if site.engine == "discourse":
+        from crawlers.spiders.discourse import DiscourseSpider
+
+        return DiscourseSpider
+    if site.render != "http":
+        raise ConfigError(f"site {site.name!r}: a forum is crawled with render: http")
     return ForumSpider
 
 

@@ -1,7 +1,8 @@
 """Site configs (``seeds/sites/<name>.yaml``): one pydantic model, validated before any request.
 
 A new forum on a known engine is a YAML file, never code. Engine presets (the CSS selectors an
-engine's real markup needs) live in :data:`PRESETS`; any selector in a config overrides them.
+engine's real markup needs) live in ``watchlist.presets``; any selector in a config overrides
+them. docs/sites.md documents every field.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from watchlist.errors import ConfigError
+from watchlist.presets import ENGINES, presets
 
 SiteType = Literal["forum", "ads", "telegram"]
 Render = Literal["http", "browser"]
@@ -25,17 +27,22 @@ _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
 
 
 class Selectors(BaseModel):
-    """CSS selectors for the parts of a forum; any may be omitted where a preset knows it."""
+    """CSS selectors for the parts of a site; any may be omitted where a preset knows it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    thread_links: str | None = None
-    next_page: str | None = None
+    thread_row: str | None = None  # board page: one thread's row (holds link and mark)
+    thread_links: str | None = None  # board page: links to threads (ads: links to ads)
+    thread_mark: str | None = None  # in a row: what moves on a reply (count, last-post time)
+    next_page: str | None = None  # board or thread page: the link to the next page
+    load_more: str | None = None  # browser listing: a "load more" button to click
     title: str | None = None
-    post: str | None = None
-    post_body: str | None = None
+    post: str | None = None  # thread page: one post (ads: the ad)
+    post_body: str | None = None  # in a post: its text
     author: str | None = None
     posted_at: str | None = None
+    permalink: str | None = None  # in a post: the link to the post itself
+    contact: str | None = None  # ad page: where a revealed contact appears (added to the text)
 
     def over(self, preset: Selectors) -> Selectors:
         """These selectors, with the preset's filling whatever these leave out."""
@@ -43,19 +50,21 @@ class Selectors(BaseModel):
         return preset.model_copy(update=mine)
 
 
-PRESETS: dict[str, Selectors] = {
-    # Discuz! X3: board pages forum-<fid>-<page>.html, threads thread-<tid>-<page>-1.html.
-    "discuz": Selectors(
-        thread_links="a.xst",
-        next_page="div.pg a.nxt",
-        title="#thread_subject",
-        post="div[id^=post_]",
-        post_body="td.t_f",
-        author=".authi a",
-        posted_at="em[id^=authorposton]",
-    ),
+PRESETS: dict[str, Selectors] = presets()
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "forum": ("thread_links", "post", "post_body"),
+    "ads": ("thread_links", "post_body"),
+    "telegram": (),
 }
-REQUIRED_FOR_FORUM = ("thread_links", "post", "post_body")
+
+
+class Expectations(BaseModel):
+    """What a healthy crawl of the site yields; a crawl that falls short fails (exit 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_posts: int = Field(default=0, ge=0)  # at least this many posts read per run
+    max_failed_share: float = Field(default=0.5, ge=0, le=1)  # of the requests sent
 
 
 class SiteConfig(BaseModel):
@@ -73,9 +82,20 @@ class SiteConfig(BaseModel):
     reveal: list[str] = Field(default_factory=list)
     schedule: str | None = None
     max_pages: int = Field(default=500, ge=1)
+    max_depth: int = Field(default=50, ge=0)  # links followed from a start URL; 0: no limit
+    max_page_bytes: int = Field(default=8_000_000, ge=1024)  # per response, after decompression
     delay: float = Field(default=1.0, ge=0)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    autothrottle: bool = True
+    obey_robots: bool = True
+    retries: int = Field(default=2, ge=0, le=10)
+    user_agent: str | None = None
+    proxy: str | None = None
+    cookies: dict[str, str] = Field(default_factory=dict)
+    scrolls: int = Field(default=0, ge=0, le=200)  # browser listings: infinite-scroll rounds
     timezone: str = "UTC"
     allow_private: bool = False
+    expect: Expectations = Expectations()
 
     @field_validator("name")
     @classmethod
@@ -87,9 +107,18 @@ class SiteConfig(BaseModel):
     @field_validator("engine")
     @classmethod
     def _engine_is_known(cls, engine: str | None) -> str | None:
-        if engine is not None and engine not in PRESETS:
-            raise ValueError(f"unknown engine {engine!r}; known engines: {', '.join(PRESETS)}")
+        if engine is not None and engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
         return engine
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_is_a_url(cls, proxy: str | None) -> str | None:
+        if proxy is not None:
+            parts = urlsplit(proxy)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{proxy!r} is not an http(s) proxy URL")
+        return proxy
 
     @field_validator("start_urls")
     @classmethod
@@ -141,10 +170,15 @@ class SiteConfig(BaseModel):
                 )
         if self.reveal and self.render != "browser":
             raise ValueError("reveal needs render: browser")
-        if self.type == "forum":
-            missing = [
-                k for k in REQUIRED_FOR_FORUM if getattr(self.resolved_selectors(), k) is None
-            ]
+        if (self.scrolls or self.selectors.load_more) and self.render != "browser":
+            raise ValueError("scrolls and load_more need render: browser")
+        if self.type == "telegram" and (self.render != "http" or self.engine is not None):
+            raise ValueError("a telegram site is read over http, with no engine")
+        if self.engine is not None and self.type != "forum":
+            raise ValueError(f"engine {self.engine!r} is a forum engine; set type: forum")
+        if self.engine != "discourse":
+            selectors = self.resolved_selectors()
+            missing = [k for k in REQUIRED[self.type] if getattr(selectors, k) is None]
             if missing:
                 raise ValueError(f"selectors {', '.join(missing)} are needed (or an engine preset)")
         return self

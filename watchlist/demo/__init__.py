@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from watchlist.demo.discuz import Page, render
+from watchlist.demo.discuz import DiscuzSite, render
+from watchlist.demo.page import Page
 from watchlist.demo.world import DemoPost, DemoThread, World
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ __all__ = [
     "DemoHTTPServer",
     "DemoPost",
     "DemoThread",
+    "DiscuzSite",
     "Page",
     "RunningServer",
     "World",

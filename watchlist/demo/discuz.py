@@ -10,42 +10,35 @@ control characters become numeric references, so hostile names survive a parse u
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from watchlist.demo.images import attachment
+from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import DemoPost, World
 
-HTML_TYPE = "text/html; charset=utf-8"
-TEXT_TYPE = "text/plain; charset=utf-8"
-PNG_TYPE = "image/png"
-ROBOTS_TXT = "User-agent: *\nDisallow:\n"
+ROBOTS_TXT = ALLOW_ALL_ROBOTS
 _BOARD = re.compile(r"/forum-(\d+)-(\d+)\.html")
 _THREAD = re.compile(r"/thread-(\d+)-(\d+)-(\d+)\.html")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SITE = "OTC 交易论坛"
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """An HTTP answer: status, content type and body bytes."""
+class DiscuzSite:
+    """A :class:`World` served as a Discuz! X3 forum (the demo server's ``DemoSite``)."""
 
-    status: int
-    content_type: str
-    body: bytes
+    def __init__(self, world: World) -> None:
+        self.world = world
 
-
-def esc(text: str) -> str:
-    """HTML-escape ``text``, writing control characters (ANSI escapes) as numeric references."""
-    return _CONTROL.sub(lambda m: f"&#{ord(m.group())};", html.escape(text, quote=True))
+    def render(self, target: str) -> Page:
+        """The page at ``target``; the query string is ignored, as the rewrite rules do."""
+        return render(self.world, urlsplit(target).path)
 
 
 def render(world: World, path: str) -> Page:
     """The page at ``path`` (no query string), or a 404 page."""
     if path in ("/", "/forum.php"):
-        return _html(200, _index(world))
+        return html_page(200, _index(world))
     if path == "/robots.txt":
         return Page(200, TEXT_TYPE, ROBOTS_TXT.encode())
     if (image := attachment(world.seed, path)) is not None:
@@ -54,19 +47,15 @@ def render(world: World, path: str) -> Page:
         fid, page = int(match[1]), int(match[2])
         canonical = f"/forum-{fid}-{page}.html" == path
         if canonical and fid in world.board_ids() and 1 <= page <= world.board_page_count(fid):
-            return _html(200, _board(world, fid, page))
+            return html_page(200, _board(world, fid, page))
     if match := _THREAD.fullmatch(path):
         tid, page = int(match[1]), int(match[2])
         canonical = f"/thread-{tid}-{page}-{int(match[3])}.html" == path
         if canonical and world.has_thread(tid) and 1 <= page <= world.thread_page_count(tid):
-            return _html(200, _thread(world, tid, page))
-    return _html(
+            return html_page(200, _thread(world, tid, page))
+    return html_page(
         404, _layout("提示信息", '<div id="messagetext"><p>抱歉，指定的页面不存在</p></div>')
     )
-
-
-def _html(status: int, text: str) -> Page:
-    return Page(status, HTML_TYPE, text.encode("utf-8"))
 
 
 def _layout(title: str, content: str, crumbs: str = "") -> str:

@@ -200,6 +200,9 @@ class World:
     posts_per_thread: int = 25
     threads_per_page: int = 10
     posts_per_page: int = 10
+    # (thread id, replies) pairs: threads that have grown since (re-crawl tests); a thread
+    # holds at most ``posts_per_thread`` posts however much it grows.
+    grown: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def for_pages(cls, pages: int, seed: int = 7) -> World:
@@ -259,6 +262,7 @@ class World:
             uid = self._other_uid(rng)
         first = (tid - 1) % self.threads_per_board == 0
         count = self.posts_per_thread if first else rng.randint(1, self.posts_per_thread)
+        count = min(self.posts_per_thread, count + dict(self.grown).get(tid, 0))
         board = 2 + (tid - 1) // self.threads_per_board
         return DemoThread(tid, board, type_, title, uid, count, count * rng.randint(8, 60))
 

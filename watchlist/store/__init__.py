@@ -4,6 +4,15 @@
 ``queries`` reads; ``review.set_status`` records review decisions.
 """
 
+from watchlist.store.crawl_state import (
+    PageMemory,
+    RunRecord,
+    known_post_urls,
+    page_memory,
+    recent_runs,
+    record_run,
+    save_validators,
+)
 from watchlist.store.engine import Store, open_store
 from watchlist.store.ingest import save_posts
 from watchlist.store.queries import EntryDetail, EntryFilter, Evidence, get_entry, list_entries
@@ -17,12 +26,19 @@ __all__ = [
     "Evidence",
     "Found",
     "IngestResult",
+    "PageMemory",
     "PostRecord",
+    "RunRecord",
     "Store",
     "Summary",
     "get_entry",
+    "known_post_urls",
     "list_entries",
     "open_store",
+    "page_memory",
+    "recent_runs",
+    "record_run",
     "save_posts",
+    "save_validators",
     "set_status",
 ]

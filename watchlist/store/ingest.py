@@ -7,7 +7,7 @@ the database's write lock (see ``engine.py``) and both succeed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 from watchlist.extract.known import is_public_contract
+from watchlist.store.crawl_state import write_marks
 from watchlist.store.engine import Store
 from watchlist.store.records import Found, IngestResult, PostRecord
 from watchlist.store.tables import Change, Entry, Post, Sighting
@@ -60,15 +61,30 @@ def _insert(session: Session, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def save_posts(store: Store, posts: Sequence[PostRecord]) -> IngestResult:
-    """Upsert ``posts`` with their entries and sightings in one transaction."""
+def save_posts(
+    store: Store,
+    posts: Sequence[PostRecord],
+    marks: Mapping[str, Mapping[str, str]] | None = None,
+) -> IngestResult:
+    """Upsert ``posts`` with their entries and sightings in one transaction.
+
+    ``marks`` (``{site: {page url: mark}}``, see ``crawl_state``) are saved in the same
+    transaction: a page is remembered as done only together with its posts.
+    """
     by_url = {post.url: post for post in posts}
-    if not by_url:
+    if not by_url and not marks:
         return IngestResult()
     with store.write() as session:
         # Sorted keys everywhere: concurrent writers then take row locks in the same order and
         # cannot deadlock on PostgreSQL.
-        return _save(session, [by_url[url] for url in sorted(by_url)], datetime.now(UTC))
+        result = (
+            _save(session, [by_url[url] for url in sorted(by_url)], datetime.now(UTC))
+            if by_url
+            else IngestResult()
+        )
+        for site, site_marks in sorted((marks or {}).items()):
+            write_marks(session, site, site_marks)
+        return result
 
 
 def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestResult:

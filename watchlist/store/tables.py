@@ -96,3 +96,45 @@ class Change(SQLModel, table=True):
     op: str = Field(max_length=16)
     status: str = Field(max_length=16)
     at: datetime
+
+
+class PageState(SQLModel, table=True):
+    """What the last crawls learnt about a page, so that a re-crawl fetches only what changed.
+
+    ``mark``: for a thread, what its board row showed when all its posts were stored (reply
+    count, last-post time): a row still showing it needs no fetch. ``etag``/``last_modified``:
+    the page's validators, for a conditional request, saved only by a crawl that finished.
+    """
+
+    __tablename__ = "page_states"
+    __table_args__ = (UniqueConstraint("url", name="uq_page_states_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048)
+    site: str = Field(max_length=128, index=True)
+    mark: str | None = Field(default=None, sa_column=Column(Text))
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    updated_at: datetime
+
+
+class CrawlRun(SQLModel, table=True):
+    """One crawl of one site: when, how it ended and what it found (its Scrapy stats too)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    site: str = Field(max_length=128, index=True)
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    finish_reason: str = Field(max_length=64)
+    pages: int = 0
+    unchanged: int = 0
+    posts: int = 0
+    new_posts: int = 0
+    new_entries: int = 0
+    new_sightings: int = 0
+    failed_requests: int = 0
+    problem: str | None = Field(default=None, sa_column=Column(Text))
+    stats: str = Field(default="{}", sa_column=Column(Text, nullable=False))

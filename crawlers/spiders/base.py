@@ -1,0 +1,100 @@
+"""The base of every spider: one site config, its politeness, its page budget and its memory.
+
+A spider takes ``-a site=NAME [-a seeds=DIR]`` on the command line or ``config=SiteConfig``
+from code. ``from_crawler`` applies the site's politeness to the crawler's own settings (each
+site runs in its own crawler, so one site's settings never leak into another's): delay,
+concurrency, AutoThrottle, robots.txt, retries, depth limit, response size cap, User-Agent.
+``request()`` adds the site's proxy and cookies and spends one page of ``max_pages``.
+``memory`` is what earlier crawls of the site left in the store (``watchlist.store.crawl_state``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Self
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Request
+from twisted.python.failure import Failure
+
+from watchlist import settings
+from watchlist.sites import SiteConfig, find_site
+from watchlist.store import PageMemory, open_store, page_memory
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawls one site as its config says; subclasses parse its pages."""
+
+    def __init__(
+        self,
+        site: str | None = None,
+        seeds: str | None = None,
+        config: SiteConfig | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if config is None:
+            if not site:
+                raise ValueError("pass -a site=NAME (a config in seeds/sites/)")
+            config = find_site(site, Path(seeds) if seeds else settings.load().seeds_dir)
+        self.config = config
+        self.allowed_domains = list(config.allowed_domains)
+        self.requested = 0
+        self.memory: dict[str, PageMemory] = {}
+        if config.user_agent:
+            self.user_agent = config.user_agent
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """The spider, with its site's politeness applied to the crawler's settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        config = spider.config
+        site_settings: dict[str, Any] = {
+            "DOWNLOAD_DELAY": config.delay,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency,
+            "CONCURRENT_REQUESTS": max(config.concurrency, 1),
+            "AUTOTHROTTLE_ENABLED": config.autothrottle,
+            "AUTOTHROTTLE_START_DELAY": max(config.delay, 0.1),
+            "AUTOTHROTTLE_MAX_DELAY": max(60.0, config.delay),
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrency),
+            "ROBOTSTXT_OBEY": config.obey_robots,
+            "RETRY_TIMES": config.retries,
+            "DEPTH_LIMIT": config.max_depth,
+            "DOWNLOAD_MAXSIZE": config.max_page_bytes,
+            "DOWNLOAD_WARNSIZE": config.max_page_bytes // 2,
+        }
+        if config.user_agent:
+            site_settings["USER_AGENT"] = config.user_agent
+        crawler.settings.setdict(site_settings, priority="spider")
+        url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
+        store = open_store(url)
+        try:
+            spider.memory = page_memory(store, config.name)
+        finally:
+            store.close()
+        return spider
+
+    def request(
+        self, url: str, callback: Any, *, meta: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Request | None:
+        """A request for ``url`` within the site's page budget, or None once it is spent."""
+        if self.requested >= self.config.max_pages:
+            self.crawler.stats.inc_value("watchlist/max_pages_reached")
+            return None
+        self.requested += 1
+        meta = dict(meta or {})
+        if self.config.proxy:
+            meta.setdefault("proxy", self.config.proxy)
+        if self.config.cookies:
+            kwargs.setdefault("cookies", dict(self.config.cookies))
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+
+    def on_error(self, failure: Failure) -> None:
+        """Count a failed request and keep its reason for the crawl summary."""
+        stats = self.crawler.stats
+        stats.inc_value("watchlist/failed_requests")
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        stats.set_value("watchlist/last_error", f"{url}: {failure.getErrorMessage()}")
+        self.logger.warning("request failed: %s: %s", url, failure.getErrorMessage())
