@@ -5,12 +5,13 @@ The image pipeline (``crawlers.images``) runs first and leaves QR payloads on th
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
-from crawlers.items import PostItem
+from crawlers.items import PostItem, ThreadDone
 from watchlist import settings
 from watchlist.extract import Extraction, Role, extract
 from watchlist.store import Found, PostRecord, Store, open_store, save_posts
@@ -51,13 +52,21 @@ def image_role(text: Extraction) -> Role:
 
 
 class StorePipeline:
-    """Writes posts with their handles to the store, ``WATCHLIST_STORE_BATCH`` at a time."""
+    """Writes posts with their handles to the store, ``WATCHLIST_STORE_BATCH`` at a time.
+
+    A :class:`ThreadDone` mark is written in the same transaction as the last post of its
+    thread to reach this pipeline (posts overtake each other in the image pipeline), so a
+    killed crawl never remembers a thread as done while one of its posts is lost.
+    """
 
     def __init__(self, crawler: Crawler, database_url: str, batch: int) -> None:
         self.stats = crawler.stats
         self.database_url = database_url
         self.batch = batch
         self.pending: list[PostRecord] = []
+        self.marks: dict[str, dict[str, str]] = {}
+        self.arrived: Counter[str] = Counter()  # posts seen per thread URL
+        self.waiting: dict[str, ThreadDone] = {}  # threads done whose posts are still coming
         self.store: Store | None = None
 
     @classmethod
@@ -70,10 +79,25 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PostItem):
+            self.stats.inc_value("watchlist/posts_read")
             self.pending.append(to_record(item))
+            if item.thread_url is not None:
+                self.arrived[item.thread_url] += 1
+                self._settle(item.thread_url)
             if len(self.pending) >= self.batch:
                 self.flush()
+        elif isinstance(item, ThreadDone):
+            self.waiting[item.thread_url] = item
+            self._settle(item.thread_url)
         return item
+
+    def _settle(self, thread_url: str) -> None:
+        """Queue the thread's mark with the pending posts once all its posts have arrived."""
+        done = self.waiting.get(thread_url)
+        if done is not None and self.arrived[thread_url] >= done.posts:
+            del self.waiting[thread_url]
+            self.arrived.pop(thread_url, None)
+            self.marks.setdefault(done.site, {})[thread_url] = done.mark
 
     def close_spider(self) -> None:
         self.flush()
@@ -82,10 +106,12 @@ class StorePipeline:
 
     def flush(self) -> None:
         """Write the pending posts in one transaction."""
-        if not self.pending or self.store is None:
+        if (not self.pending and not self.marks) or self.store is None:
             return
-        result = save_posts(self.store, self.pending)
+        result = save_posts(self.store, self.pending, self.marks)
+        self.stats.inc_value("watchlist/threads_remembered", sum(map(len, self.marks.values())))
         self.pending = []
+        self.marks = {}
         for name in ("posts", "new_posts", "new_entries", "new_sightings"):
             self.stats.inc_value(f"watchlist/{name}", getattr(result, name))
 

@@ -9,25 +9,37 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers.items import PostItem
 from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
 from watchlist.errors import ConfigError
-from watchlist.sites import SiteConfig
+from watchlist.sites import Expectations, SiteConfig
+from watchlist.store import RunRecord, open_store, record_run
+
+
+@dataclass(slots=True)
+class SiteProgress:
+    """Running totals of one site's crawl, for its progress bar."""
+
+    requested: int = 0
+    pages: int = 0
+    posts: int = 0
+    failed: int = 0
+    done: bool = False
 
 
 @dataclass(slots=True)
 class Progress:
-    """Running totals across the sites of one crawl, for a progress line."""
+    """Running totals of every site of one crawl."""
 
-    pages: int = 0
-    posts: int = 0
-    failed: int = 0
+    sites: dict[str, SiteProgress] = field(default_factory=dict)
     elapsed: float = 0.0
 
 
@@ -37,6 +49,7 @@ class CrawlReport:
 
     site: str
     pages: int
+    unchanged: int
     posts: int
     new_posts: int
     new_entries: int
@@ -49,16 +62,48 @@ class CrawlReport:
     finish_reason: str
     last_error: str | None
     elapsed: float
+    started_at: datetime
+    expect: Expectations = field(default_factory=Expectations)
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def problem(self) -> str | None:
+        """Why this crawl counts as failed, or None when it went well."""
+        if self.finish_reason not in ("finished", "closespider_pagecount"):
+            return f"the crawl ended with {self.finish_reason!r}"
+        sent = self.pages + self.failed_requests
+        if self.pages == 0 and self.unchanged == 0:
+            return "no page could be fetched"
+        if sent and self.failed_requests / sent > self.expect.max_failed_share:
+            return f"{self.failed_requests} of {sent} requests failed"
+        if self.errors:
+            return f"{self.errors} errors were logged"
+        if self.posts < self.expect.min_posts:
+            return f"{self.posts} posts read, the site expects at least {self.expect.min_posts}"
+        return None
+
+    @property
     def ok(self) -> bool:
-        """A crawl fails when nothing was fetched or most requests failed."""
-        return (
-            self.pages > 0
-            and self.errors == 0
-            and self.failed_requests <= self.pages
-            and self.finish_reason in ("finished", "closespider_pagecount")
+        """Whether the crawl met its site's expectations (see :attr:`problem`)."""
+        return self.problem is None
+
+    def run_record(self) -> RunRecord:
+        """This report as a row of the ``crawl_runs`` log."""
+        return RunRecord(
+            site=self.site,
+            started_at=self.started_at,
+            finished_at=self.started_at + timedelta(seconds=self.elapsed),
+            ok=self.ok,
+            finish_reason=self.finish_reason,
+            pages=self.pages,
+            unchanged=self.unchanged,
+            posts=self.posts,
+            new_posts=self.new_posts,
+            new_entries=self.new_entries,
+            new_sightings=self.new_sightings,
+            failed_requests=self.failed_requests,
+            problem=self.problem or (self.last_error if self.failed_requests else None),
+            stats=self.stats,
         )
 
 
@@ -99,13 +144,15 @@ def crawl_sites(
 ) -> list[CrawlReport]:
     """Crawl ``sites`` at once into the store at ``database_url``; one report per site."""
     spiders = [(site, spider_for(site)) for site in sites]
+    for site, spidercls in spiders:
+        spidercls.preflight(site)
     process = CrawlerProcess(project_settings(database_url, log_level))
-    progress = Progress()
+    progress = Progress({site.name: SiteProgress() for site in sites})
     started = time.monotonic()
     crawlers: list[tuple[SiteConfig, Crawler]] = []
     for site, spidercls in spiders:
         crawler = process.create_crawler(spidercls)
-        _count_progress(crawler, progress)
+        _count_progress(crawler, progress.sites[site.name])
         crawlers.append((site, crawler))
         process.crawl(crawler, config=site)
     ticker = None
@@ -118,31 +165,54 @@ def crawl_sites(
 
         ticker = task.LoopingCall(tick)
         ticker.start(0.25, now=False)
+    started_at = datetime.now(UTC)
     process.start()
     if ticker is not None and ticker.running:
         ticker.stop()
     elapsed = time.monotonic() - started
-    return [_report(site, crawler, elapsed) for site, crawler in crawlers]
+    reports = [_report(site, crawler, elapsed, started_at) for site, crawler in crawlers]
+    store = open_store(database_url)
+    try:
+        for report in reports:
+            record_run(store, report.run_record())
+    finally:
+        store.close()
+    return reports
 
 
-def _count_progress(crawler: Crawler, progress: Progress) -> None:
+def _count_progress(crawler: Crawler, progress: SiteProgress) -> None:
+    def on_scheduled(**_: Any) -> None:
+        progress.requested += 1
+
     def on_response(**_: Any) -> None:
         progress.pages += 1
 
-    def on_item(**_: Any) -> None:
-        progress.posts += 1
+    def on_item(item: Any, **_: Any) -> None:
+        if isinstance(item, PostItem):
+            progress.posts += 1
 
     def on_error(**_: Any) -> None:
         progress.failed += 1
 
+    def on_closed(**_: Any) -> None:
+        progress.done = True
+
+    handlers = {
+        signals.request_scheduled: on_scheduled,
+        signals.response_received: on_response,
+        signals.item_scraped: on_item,
+        signals.spider_error: on_error,
+        signals.spider_closed: on_closed,
+    }
     # The signal manager keeps weak references: keep the handlers alive on the crawler.
-    crawler.__dict__["_watchlist_progress"] = (on_response, on_item, on_error)
-    crawler.signals.connect(on_response, signal=signals.response_received)
-    crawler.signals.connect(on_item, signal=signals.item_scraped)
-    crawler.signals.connect(on_error, signal=signals.spider_error)
+    crawler.__dict__["_watchlist_progress"] = handlers
+    for signal, handler in handlers.items():
+        crawler.signals.connect(handler, signal=signal)
 
 
-def _report(site: SiteConfig, crawler: Crawler, elapsed: float) -> CrawlReport:
+def _report(
+    site: SiteConfig, crawler: Crawler, elapsed: float, started_at: datetime
+) -> CrawlReport:
     stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
     exceptions = {
         key.rsplit("/", 1)[-1]: value
@@ -156,8 +226,12 @@ def _report(site: SiteConfig, crawler: Crawler, elapsed: float) -> CrawlReport:
     errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("spider_exceptions", 0) or 0)
     return CrawlReport(
         site=site.name,
-        pages=int(stats.get("response_received_count", 0)) - images,
-        posts=int(stats.get("item_scraped_count", 0)),
+        pages=int(stats.get("response_received_count", 0))
+        - images
+        - int(stats.get("watchlist/pages_unchanged", 0)),
+        unchanged=int(stats.get("watchlist/pages_unchanged", 0))
+        + int(stats.get("watchlist/threads_unchanged", 0)),
+        posts=int(stats.get("watchlist/posts_read", 0)),
         new_posts=int(stats.get("watchlist/new_posts", 0)),
         new_entries=int(stats.get("watchlist/new_entries", 0)),
         new_sightings=int(stats.get("watchlist/new_sightings", 0)),
@@ -169,5 +243,7 @@ def _report(site: SiteConfig, crawler: Crawler, elapsed: float) -> CrawlReport:
         finish_reason=str(stats.get("finish_reason", "not started")),
         last_error=last_error,
         elapsed=float(stats.get("elapsed_time_seconds", elapsed)),
+        started_at=stats.get("start_time") or started_at,
+        expect=site.expect,
         stats=stats,
     )

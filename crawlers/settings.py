@@ -19,6 +19,16 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.PrivateAddressMiddleware": 60,
+    "crawlers.middlewares.ConditionalRequestMiddleware": 580,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+# Retries wait WATCHLIST_RETRY_BACKOFF * 2^(attempt-1) seconds, at most the _MAX.
+WATCHLIST_RETRY_BACKOFF = 0.5
+WATCHLIST_RETRY_BACKOFF_MAX = 30.0
+
 ITEM_PIPELINES = {
     "crawlers.images.ImagePipeline": 50,
     "crawlers.pipelines.ExtractPipeline": 100,

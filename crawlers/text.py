@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timezone as dt_timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,8 @@ _BLOCK_BREAKS = re.compile("[ \x1d]*\x1d[ \x1d]*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _DATETIME = re.compile(
-    r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?"
+    r"(?:(?:\s*|T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
 )
 
 
@@ -62,13 +64,26 @@ def _source_text(text: str) -> str:
 
 
 def parse_datetime(text: str, timezone: str) -> datetime | None:
-    """The first ``YYYY-MM-DD[ HH:MM[:SS]]`` (or 年月日) date in ``text``, in the site's zone."""
+    """The first ``YYYY-MM-DD[ HH:MM[:SS]]`` (or 年月日) date in ``text``.
+
+    An ISO 8601 offset (``2026-01-05T10:00:00+08:00``, ``…Z``) is honoured; without one the
+    time is read in the site's ``timezone``.
+    """
     match = _DATETIME.search(text)
     if not match:
         return None
-    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
+    offset = match.group(7)
+    zone: tzinfo = ZoneInfo(timezone)
+    if offset:
+        if offset == "Z":
+            zone = UTC
+        else:
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            zone = dt_timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(timezone))
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
     except ValueError:
         return None
 

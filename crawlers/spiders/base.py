@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
-from watchlist.store import PageMemory, open_store, page_memory
+from watchlist.store import PageMemory, open_store, page_memory, save_validators
 
 
 class SiteSpider(scrapy.Spider):
@@ -42,8 +42,18 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = list(config.allowed_domains)
         self.requested = 0
         self.memory: dict[str, PageMemory] = {}
+        self.validators: dict[str, tuple[str, str]] = {}  # filled by the conditional middleware
+        self.database_url = ""
         if config.user_agent:
             self.user_agent = config.user_agent
+
+    @classmethod
+    def preflight(cls, config: SiteConfig) -> None:
+        """Check, before any crawl starts, that this site can be crawled here.
+
+        Raises :class:`watchlist.errors.NotAvailable` with a one-line reason when it cannot
+        (a browser site without a browser); the base has nothing to check.
+        """
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -67,13 +77,23 @@ class SiteSpider(scrapy.Spider):
         if config.user_agent:
             site_settings["USER_AGENT"] = config.user_agent
         crawler.settings.setdict(site_settings, priority="spider")
-        url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
-        store = open_store(url)
+        spider.database_url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
+        store = open_store(spider.database_url)
         try:
             spider.memory = page_memory(store, config.name)
         finally:
             store.close()
         return spider
+
+    def closed(self, reason: str) -> None:
+        """Remember the pages' validators, but only after a crawl that went to its end."""
+        if reason != "finished" or not self.validators or not self.database_url:
+            return
+        store = open_store(self.database_url)
+        try:
+            save_validators(store, self.config.name, self.validators)
+        finally:
+            store.close()
 
     def request(
         self, url: str, callback: Any, *, meta: dict[str, Any] | None = None, **kwargs: Any

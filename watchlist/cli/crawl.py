@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+from rich.text import Text
 
 from watchlist import settings
 from watchlist.cli.options import DbOption, store_for
@@ -14,7 +20,7 @@ from watchlist.errors import ConfigError, CrawlError
 from watchlist.sites import SiteConfig, all_sites, find_site
 
 if TYPE_CHECKING:
-    from crawlers.runner import CrawlReport
+    from crawlers.runner import CrawlReport, Progress
 
 
 def register(app: typer.Typer) -> None:
@@ -58,19 +64,16 @@ def crawl_command(
 
 
 def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) -> list[CrawlReport]:
-    """Crawl ``sites`` into the store with a live progress line; print and check the summary."""
+    """Crawl ``sites`` into the store with live progress bars; print and check the summary."""
     database_url = db or settings.load().database_url
     store_for(database_url).close()  # migrate now: a bad database fails before any request
     from crawlers.runner import crawl_sites  # Scrapy is imported only when crawling
 
-    with err_console.status("crawling…") as status:
+    with crawl_progress(sites) as on_progress:
         reports = crawl_sites(
             sites,
             database_url,
-            on_progress=lambda p: status.update(
-                f"crawling {len(sites)} site(s): {p.pages} pages, {p.posts} posts, "
-                f"{p.failed} errors, {p.elapsed:.0f}s"
-            ),
+            on_progress=on_progress,
             log_level="INFO" if verbose else "WARNING",
         )
     print_reports(reports)
@@ -81,14 +84,62 @@ def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) ->
     return reports
 
 
+@contextmanager
+def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], None]]:
+    """A progress bar per site on stderr while the crawl runs; yields the update callback."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} pages · {task.fields[posts]} posts"),
+        TextColumn("· {task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+    )
+    with RichProgress(*columns, console=err_console, transient=True) as bars:
+        tasks = {
+            site.name: bars.add_task(
+                inert(site.name, keep_newlines=False).plain, total=1, posts=0, failed=0
+            )
+            for site in sites
+        }
+
+        def update(progress: Progress) -> None:
+            for name, site in progress.sites.items():
+                bars.update(
+                    tasks[name],
+                    completed=site.pages,
+                    total=max(site.requested, site.pages, 1),
+                    posts=site.posts,
+                    failed=site.failed,
+                )
+
+        yield update
+
+
 def print_reports(reports: list[CrawlReport]) -> None:
-    """The crawl summary: one line per site, then the reason of each failure."""
+    """The crawl summary: a table with a row per site, then the reason of each failure."""
+    table = Table(title="crawl summary", title_justify="left")
+    table.add_column("site", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    for header in ("pages", "unchanged", "posts", "new posts", "new entries", "failed", "time"):
+        table.add_column(header, justify="right")
     for r in reports:
-        result = "ok" if r.ok else "FAILED"
+        table.add_row(
+            inert(r.site, keep_newlines=False),
+            Text("ok", style="green") if r.ok else Text("FAILED", style="red"),
+            str(r.pages),
+            str(r.unchanged),
+            str(r.posts),
+            str(r.new_posts),
+            str(r.new_entries),
+            str(r.failed_requests),
+            f"{r.elapsed:.1f}s",
+        )
+    console.print(table)
+    for r in reports:
         line = (
-            f"{r.site}: {result} · {r.pages} pages, {r.posts} posts ({r.new_posts} new), "
-            f"{r.new_entries} new entries, {r.new_sightings} new sightings, "
-            f"{r.failed_requests} failed requests, {r.elapsed:.1f}s"
+            f"{r.site}: {'ok' if r.ok else 'FAILED'} · {r.pages} pages, {r.unchanged} unchanged, "
+            f"{r.posts} posts ({r.new_posts} new), {r.new_entries} new entries, "
+            f"{r.new_sightings} new sightings, {r.failed_requests} failed requests"
         )
         if r.images:
             line += (
@@ -97,5 +148,7 @@ def print_reports(reports: list[CrawlReport]) -> None:
             )
         console.print(inert(line, keep_newlines=False, style="" if r.ok else "red"))
         if not r.ok:
-            reason = r.last_error or f"finish reason {r.finish_reason}, {r.errors} errors logged"
+            reason = r.problem or "unknown"
+            if r.last_error:
+                reason += f"; last error: {r.last_error}"
             console.print(inert(f"  error: {reason}", keep_newlines=False, style="red"))
