@@ -228,6 +228,7 @@ def _report(
         site=site.name,
         pages=int(stats.get("response_received_count", 0))
         - images
+        - int(stats.get("robotstxt/response_count", 0))
         - int(stats.get("watchlist/pages_unchanged", 0)),
         unchanged=int(stats.get("watchlist/pages_unchanged", 0))
         + int(stats.get("watchlist/threads_unchanged", 0)),

@@ -37,10 +37,10 @@ from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text
 
-CHUNK = 20  # post ids per posts.json request, as Discourse's own client asks for them
+CHUNK = 20  # post ids per posts.json request: a topic's chunk_size, as Discourse's client asks
 # The first path segment of Discourse's routes: what precedes it is the forum's base path.
 _ROUTE = re.compile(r"/(?:c|t|tag|tags|latest|top|new|hot|unread|categories)(?=[/.?]|$)")
-_TOPIC = re.compile(r"/t/(?:([^/]+)/)?(\d+)(?:/\d+)?/?(?:\.json)?$")
+_TOPIC = re.compile(r"/t/(?:[^/]+/)?(\d+)(?:/\d+)?/?(?:\.json)?")
 _SMALL_ACTION = 3  # post_type of "closed this topic" and the like: no text of its own
 _NOT_CONTENT = {"emoji", "avatar", "site-icon"}  # img classes that are never attachments
 
@@ -51,6 +51,14 @@ def base_url(url: str) -> str:
     route = _ROUTE.search(parts.path)
     path = parts.path[: route.start()] if route else parts.path.rstrip("/")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def topic_id(url: str) -> int | None:
+    """The topic id of a topic URL (``/t/<slug>/<id>[/<post_number>]``), else None."""
+    path = urlsplit(url).path
+    route = _ROUTE.search(path)
+    match = _TOPIC.fullmatch(path[route.start() :]) if route else None
+    return int(match[1]) if match else None
 
 
 def list_json_url(url: str) -> str:
@@ -117,9 +125,9 @@ class DiscourseSpider(SiteSpider):
     async def start(self) -> AsyncIterator[Request]:
         """The site's start URLs: topic lists, or single topics."""
         for url in self.config.start_urls:
-            match = _TOPIC.search(urlsplit(url).path)
-            if match:
-                request = self.request(f"{base_url(url)}/t/{match[2]}.json", self.parse_topic)
+            topic = topic_id(url)
+            if topic is not None:
+                request = self.request(f"{base_url(url)}/t/{topic}.json", self.parse_topic)
             else:
                 request = self.request(list_json_url(url), self.parse_topic_list)
             if request is not None:
@@ -256,6 +264,8 @@ class DiscourseSpider(SiteSpider):
             if not isinstance(number, int) or post.get("post_type") == _SMALL_ACTION:
                 continue
             cooked = Selector(text=str(post.get("cooked") or "<p></p>"))
+            for chrome in cooked.css("a.lightbox .meta"):  # the file name and size under an image
+                chrome.drop()
             posted_at = _timestamp(post.get("created_at"))
             if posted_at is None:
                 self.crawler.stats.inc_value("watchlist/posts_without_date")

@@ -51,6 +51,7 @@ class DemoHTTPServer(ThreadingHTTPServer):
         self.site = site
         self.delay = delay
         self.hits: Counter[str] = Counter()
+        self.last_headers: dict[str, dict[str, str]] = {}
         self.hits_lock = threading.Lock()
         super().__init__(address, _Handler)
 
@@ -70,6 +71,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         with self.server.hits_lock:
             self.server.hits[self.path] += 1
+            self.server.last_headers[self.path] = dict(self.headers.items())
         if self.server.delay:
             time.sleep(self.server.delay)
         page = self.server.site.render(self.path)
@@ -112,6 +114,10 @@ class RunningServer:
         """Requests so far per request target (query string included)."""
         return self.httpd.hits
 
+    def headers_of(self, target: str) -> dict[str, str]:
+        """The headers of the last request for ``target`` ({} if never requested)."""
+        return self.httpd.last_headers.get(target, {})
+
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` on this server."""
         return self.base_url + path
@@ -121,6 +127,7 @@ class RunningServer:
         with self.httpd.hits_lock:
             self.httpd.site = site
             self.httpd.hits.clear()
+            self.httpd.last_headers.clear()
 
 
 @contextmanager
