@@ -152,21 +152,15 @@ class ForumSpider(SiteSpider):
     def _author(self, post: Selector) -> str | None:
         if not self.selectors.author:
             return None
-        author = " ".join(post.css(self.selectors.author).css("::text").getall()).strip()
+        author = " ".join(post.css(f"{self.selectors.author} ::text").getall()).strip()
         return author or None
 
     def _posted_at(self, post: Selector) -> Any:
         if not self.selectors.posted_at:
             return None
         stamp = post.css(self.selectors.posted_at)
-        raw = " ".join(
-            [
-                *stamp.css("::attr(datetime)").getall(),
-                *stamp.css("::attr(data-time)").getall(),
-                *stamp.css("::attr(title)").getall(),
-                *stamp.css("::text").getall(),
-            ]
-        )
+        # One query, in document order: an element's datetime/title attributes, then its text.
+        raw = " ".join(stamp.xpath(".//@datetime | .//@data-time | .//@title | .//text()").getall())
         posted_at = parse_datetime(raw, self.config.timezone)
         if posted_at is None:
             self.crawler.stats.inc_value("watchlist/posts_without_date")
