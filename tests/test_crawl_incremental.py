@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,9 +100,16 @@ def test_recrawl_after_a_reply_fetches_only_that_thread_and_stores_the_reply(
     store = open_store(sqlite_url)
     before = summary(store)
     store.close()
-    tid = next(t for t in WORLD.board_thread_ids(2, 1) if WORLD.thread(t).post_count < 25)
-    grown = replace(WORLD, grown=((tid, 1),))
+    grown, tid = next(
+        (world, t)
+        for t in WORLD.board_thread_ids(2, 1)
+        if WORLD.thread(t).post_count < 25
+        and (world := replace(WORLD, grown=((t, 1),))).post(t, WORLD.thread(t).post_count).handles
+        & WORLD.ground_truth()
+    )
+    reply = grown.post(tid, WORLD.thread(tid).post_count)
     forum.replace(DiscuzSite(grown))
+    second_crawl = datetime.now(UTC)
 
     again = run_cli("crawl", "forum", "--seeds", str(seeds), db=sqlite_url)
 
@@ -113,6 +121,12 @@ def test_recrawl_after_a_reply_fetches_only_that_thread_and_stores_the_reply(
     store.close()
     assert after.posts == before.posts + 1
     assert stored_sightings(sqlite_url) == true_sightings(grown)
+    store = open_store(sqlite_url)
+    seen = {(e.kind, e.value): (e.first_seen, e.last_seen) for e in list_entries(store)}
+    store.close()
+    again_seen = reply.handles & WORLD.ground_truth()  # known before the reply: re-sightings
+    assert again_seen
+    assert all(seen[key][0] < second_crawl <= seen[key][1] for key in again_seen)
 
 
 def test_crawl_killed_midway_resumes_without_losing_or_duplicating_anything(
