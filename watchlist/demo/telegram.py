@@ -10,6 +10,8 @@ reply's own text. Message ``n`` has id ``n``; the channel is the same for the sa
 Routes, as ``t.me`` serves them: ``/s/<channel>`` (the newest ``PAGE_SIZE`` messages, oldest
 first), ``/s/<channel>?before=<id>`` (the ``PAGE_SIZE`` before ``id``), ``?after=<id>``,
 ``/<channel>/<id>`` (one message's page), ``/file/<name>.png`` (photos), ``/robots.txt``.
+``python -m watchlist.demo.telegram`` serves it on 127.0.0.1:8771, where
+``seeds/sites/demo-telegram.yaml`` points.
 Markup follows the real preview's classes (``tgme_widget_message_wrap``,
 ``tgme_widget_message[data-post]``, ``tgme_widget_message_text``, ``a.tgme_widget_message_date
 time[datetime]``, ``a.tgme_widget_message_photo_wrap`` with a ``background-image`` style,
@@ -19,8 +21,10 @@ server, where t.me writes ``https://t.me/…``.
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -30,15 +34,21 @@ from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc
 from watchlist.demo.world import BASE_TIME, HandleKey, World
 from watchlist.sites import SiteConfig
 
+DEMO_PORT = 8771
 CHANNEL = "otc_gongxu_demo"
 TITLE = "USDT 供需频道 · OTC 担保交易"
 PAGE_SIZE = 20
 MESSAGES = 60
 FILES = "/file/"
-_REPLIES = ("收到，已拉黑。", "已交易，放币很快。", "这个号已经冻结了，别再打款。", "Confirmed, fast release.")
+_REPLIES = (
+    "收到，已拉黑。",
+    "已交易，放币很快。",
+    "这个号已经冻结了，别再打款。",
+    "Confirmed, fast release.",
+)
 # Telegram draws emoji as images: the crawl must not take them for photos.
 _CHECK_EMOJI = (
-    "<i class=\"emoji\" style=\"background-image:url('/img/emoji/40/E29C85.png')\"><b>✅</b></i>"
+    '<i class="emoji" style="background-image:url(\'/img/emoji/40/E29C85.png\')"><b>✅</b></i>'
 )
 _LINK = re.compile(r"https?://[!-~]+|(?<![\w./@])t\.me/\w+|(?<![\w.@])@[A-Za-z]\w{3,31}")
 
@@ -245,7 +255,7 @@ def _messages(world: World, count: int) -> tuple[ChannelMessage, ...]:
             message = ChannelMessage(number, when, service=f"{TITLE} pinned a message")
         elif number % 11 == 0:  # a seller's collection code, no caption
             uid = 3 * rng.randint(1, world.users // 3)
-            handle = ("payment_link", seller_qr(world.seed, uid)[1])
+            handle: HandleKey = ("payment_link", seller_qr(world.seed, uid)[1])
             message = ChannelMessage(
                 number, when, photos=(f"qr-u{uid}.png",), handles=frozenset({handle})
             )
@@ -317,3 +327,27 @@ def _layout(title: str, content: str, head: str = "", body_class: str = "") -> s
         f'<span dir="auto">{esc(TITLE)}</span></div></a></div></header>\n'
         f"{content}\n</body>\n</html>\n"
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the demo channel in the foreground until Ctrl-C."""
+    from watchlist.demo.server import serve
+
+    parser = argparse.ArgumentParser(description="Serve the demo Telegram channel preview.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEMO_PORT)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--extra", type=int, default=0, help="newer messages to add")
+    args = parser.parse_args(argv)
+    channel = TelegramChannel(World(seed=args.seed), extra=args.extra)
+    with serve(channel, host=args.host, port=args.port) as running:
+        print(f"Demo channel: {running.base_url}/s/{CHANNEL} (Ctrl-C stops)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
