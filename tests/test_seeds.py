@@ -1,11 +1,12 @@
-"""The site configs shipped in seeds/ are valid, and the demo one matches the demo world."""
+"""The site configs shipped in seeds/ are valid, and the demo ones match `watchlist demo`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from watchlist.demo import World
-from watchlist.demo.site import demo_site
+import pytest
+
+from watchlist.demo.catalog import CATALOG, DemoSpec
 from watchlist.sites import all_sites, find_site
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -15,8 +16,18 @@ def test_every_shipped_site_config_is_valid() -> None:
     assert [site.name for site in all_sites(SEEDS)]
 
 
-def test_the_shipped_demo_config_starts_where_watchlist_demo_does() -> None:
-    shipped = find_site("demo-discuz", SEEDS)
-    generated = demo_site(World(seed=7), "http://127.0.0.1:8765")
+@pytest.mark.parametrize("spec", CATALOG, ids=lambda spec: spec.name)
+def test_each_shipped_demo_config_crawls_what_watchlist_demo_serves(spec: DemoSpec) -> None:
+    shipped = find_site(spec.name, SEEDS)
+    generated = spec.config(f"http://127.0.0.1:{spec.port}")
     assert shipped.start_urls == generated.start_urls
-    assert shipped.engine == generated.engine and shipped.allow_private
+    assert (shipped.type, shipped.engine, shipped.render) == (
+        generated.type,
+        generated.engine,
+        generated.render,
+    )
+    assert shipped.allow_private and generated.allow_private
+
+
+def test_demo_ports_are_distinct() -> None:
+    assert len({spec.port for spec in CATALOG}) == len(CATALOG)

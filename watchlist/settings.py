@@ -6,6 +6,8 @@
   ``./seeds``.
 - ``WATCHLIST_REQUIRE_SERVICES``: ``1`` makes tests fail instead of skip when PostgreSQL is
   unreachable.
+- ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
+  it, ``watchlist.browser`` looks in the usual system places and Playwright's cache.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Settings:
     database_url: str
     seeds_dir: Path
     require_services: bool
+    chromium_path: str | None  # CHROMIUM_PATH: the browser for `render: browser` sites
 
 
 def load() -> Settings:
@@ -32,6 +35,7 @@ def load() -> Settings:
         database_url=os.environ.get("WATCHLIST_DB") or DEFAULT_DB,
         seeds_dir=Path(os.environ.get("WATCHLIST_SEEDS") or "seeds"),
         require_services=os.environ.get("WATCHLIST_REQUIRE_SERVICES", "") == "1",
+        chromium_path=os.environ.get("CHROMIUM_PATH") or None,
     )
 
 

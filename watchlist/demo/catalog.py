@@ -1,0 +1,62 @@
+"""The bundled demo sites: one of each kind, each on a fixed loopback port.
+
+``watchlist demo`` serves them all and crawls them; ``seeds/sites/demo-<kind>.yaml`` points at
+the same ports (a test keeps the two in step). Ports are fixed so re-runs crawl the same URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from watchlist.demo import discourse, telegram
+from watchlist.demo.discuz import DiscuzSite
+from watchlist.demo.server import DemoSite
+from watchlist.demo.site import demo_site
+from watchlist.demo.world import World
+from watchlist.sites import SiteConfig
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSpec:
+    """One demo site: its name, port, what it serves and the config that crawls it."""
+
+    name: str
+    port: int
+    site: Callable[[], DemoSite]
+    config: Callable[[str], SiteConfig]  # from the base URL it is served at
+    needs_browser: bool = False
+
+
+def _discuz_world() -> World:
+    return World(seed=7)
+
+
+CATALOG: tuple[DemoSpec, ...] = (
+    DemoSpec(
+        "demo-discuz",
+        8765,
+        lambda: DiscuzSite(_discuz_world()),
+        lambda base: demo_site(_discuz_world(), base),
+    ),
+    DemoSpec(
+        "demo-discourse",
+        discourse.DEMO_PORT,
+        lambda: discourse.DiscourseSite(discourse.default_world()),
+        discourse.site_config,
+    ),
+    DemoSpec(
+        "demo-telegram",
+        telegram.DEMO_PORT,
+        lambda: telegram.TelegramChannel(World(seed=11)),
+        telegram.site_config,
+    ),
+)
+
+
+def spec(name: str) -> DemoSpec:
+    """The demo site called ``name``."""
+    for entry in CATALOG:
+        if entry.name == name:
+            return entry
+    raise KeyError(name)
