@@ -71,7 +71,7 @@ def parse_datetime(text: str, timezone: str) -> datetime | None:
     """
     match = _DATETIME.search(text)
     if not match:
-        return None
+        return parse_english_datetime(text, timezone)
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
     offset = match.group(7)
     zone: tzinfo = ZoneInfo(timezone)
@@ -103,3 +103,69 @@ def image_sources(selector: Selector | SelectorList[Selector]) -> list[str]:
                 sources.append(value)
                 break
     return list(dict.fromkeys(sources))
+
+
+# English month names, never the locale's (calendar.month_name follows LC_TIME).
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTHS = {
+    **{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
+    **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_CLOCK = (
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>[ap])\.?m\b\.?)?"
+)
+_ENGLISH = re.compile(
+    rf"\b(?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})\.?),?\s+(?P<year>\d{{4}})\b"
+    rf"(?:,?\s*(?:at\s+|-\s+)?{_CLOCK})?"
+    rf"|\b(?P<relative>today|yesterday)\b,?\s*(?:at\s+)?{_CLOCK.replace('(?P<', '(?P<r')}",
+    re.IGNORECASE,
+)
+
+
+def parse_english_datetime(
+    text: str, timezone: str, now: datetime | None = None
+) -> datetime | None:
+    """The first English date in ``text``, read in the site's ``timezone``.
+
+    SMF's "January 05, 2026, 10:00:00 AM", phpBB's "Mon Jan 05, 2026 10:00 am", XenForo's
+    "Jan 5, 2026 at 10:00 AM", "5 January 2026, 22:00"; "Today at 10:00:00 AM" and
+    "Yesterday at …" (SMF, XenForo) count back from ``now`` (default: the current time).
+    """
+    zone: tzinfo = ZoneInfo(timezone)
+    for match in _ENGLISH.finditer(text):
+        groups = match.groupdict()
+        prefix = "r" if groups["relative"] else ""
+        hour, minute, second = (int(groups[prefix + k] or 0) for k in ("hour", "minute", "second"))
+        ampm = (groups[prefix + "ampm"] or "").lower()
+        if ampm and not 1 <= hour <= 12:
+            continue
+        if ampm:
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        if groups["relative"]:
+            today = (now or datetime.now(zone)).astimezone(zone).date()
+            day = today - timedelta(days=1 if groups["relative"].lower() == "yesterday" else 0)
+            year, month, date = day.year, day.month, day.day
+        else:
+            month = _MONTHS[(groups["month"] or groups["month2"]).lower()]
+            year, date = int(groups["year"]), int(groups["day"] or groups["day2"])
+        try:
+            return datetime(year, month, date, hour, minute, second, tzinfo=zone)
+        except ValueError:
+            continue
+    return None

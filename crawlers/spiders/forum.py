@@ -67,7 +67,7 @@ class ForumSpider(SiteSpider):
             if request is not None:
                 yield request
         if sel.next_page:
-            for href in response.css(f"{sel.next_page}::attr(href)").getall()[:1]:
+            for href in response.css(sel.next_page).css("::attr(href)").getall()[:1]:
                 request = self._board_request(response.urljoin(href))
                 if request is not None:
                     yield request
@@ -78,14 +78,14 @@ class ForumSpider(SiteSpider):
         seen: set[str] = set()
         rows: list[Selector] = list(response.css(sel.thread_row)) if sel.thread_row else []
         if not rows:  # no row selector (or no rows): the links alone, without marks
-            for link in response.css(f"{sel.thread_links}::attr(href)").getall():
+            for link in response.css(sel.thread_links or "a").css("::attr(href)").getall():
                 url = str(response.urljoin(link))
                 if url not in seen:
                     seen.add(url)
                     yield url, None
             return
         for row in rows:
-            href: str | None = row.css(f"{sel.thread_links}::attr(href)").get()
+            href: str | None = row.css(sel.thread_links or "a").css("::attr(href)").get()
             if not href:
                 continue
             url = str(response.urljoin(href))
@@ -127,7 +127,7 @@ class ForumSpider(SiteSpider):
         if not found:
             stats.inc_value("watchlist/thread_pages_without_posts")
         posts = int(response.meta.get("thread_posts", 0)) + found
-        next_href = response.css(f"{sel.next_page}::attr(href)").get() if sel.next_page else None
+        next_href = response.css(sel.next_page).css("::attr(href)").get() if sel.next_page else None
         if next_href:
             meta = {"thread": thread, "mark": response.meta.get("mark"), "thread_posts": posts}
             request = self.request(response.urljoin(next_href), self.parse_thread, meta=meta)
@@ -142,7 +142,7 @@ class ForumSpider(SiteSpider):
         """The post's own link: the preset's ``permalink``, else ``#pid`` + the post's id."""
         page_url = response.url.split("#")[0]
         if self.selectors.permalink:
-            href = post.css(f"{self.selectors.permalink}::attr(href)").get()
+            href = post.css(self.selectors.permalink).css("::attr(href)").get()
             if href:
                 return response.urljoin(href.strip())
         element_id = post.attrib.get("id", "")
@@ -152,7 +152,7 @@ class ForumSpider(SiteSpider):
     def _author(self, post: Selector) -> str | None:
         if not self.selectors.author:
             return None
-        author = " ".join(post.css(f"{self.selectors.author} ::text").getall()).strip()
+        author = " ".join(post.css(self.selectors.author).css("::text").getall()).strip()
         return author or None
 
     def _posted_at(self, post: Selector) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from watchlist.demo import discourse, telegram
+from watchlist.demo import discourse, phpbb, smf, telegram, xenforo
 from watchlist.demo.discuz import DiscuzSite
 from watchlist.demo.server import DemoSite
 from watchlist.demo.site import demo_site
@@ -23,7 +23,7 @@ class DemoSpec:
 
     name: str
     port: int
-    site: Callable[[], DemoSite]
+    site: Callable[[str], DemoSite]  # from the base URL it is served at
     config: Callable[[str], SiteConfig]  # from the base URL it is served at
     needs_browser: bool = False
 
@@ -36,19 +36,22 @@ CATALOG: tuple[DemoSpec, ...] = (
     DemoSpec(
         "demo-discuz",
         8765,
-        lambda: DiscuzSite(_discuz_world()),
+        lambda _base: DiscuzSite(_discuz_world()),
         lambda base: demo_site(_discuz_world(), base),
     ),
+    DemoSpec("demo-phpbb", 8766, lambda _base: phpbb.PhpbbSite(), phpbb.site_config),
+    DemoSpec("demo-smf", 8767, lambda base: smf.SmfSite(None, 2, base), smf.site_config),
+    DemoSpec("demo-xenforo", 8768, lambda _base: xenforo.XenforoSite(), xenforo.site_config),
     DemoSpec(
         "demo-discourse",
         discourse.DEMO_PORT,
-        lambda: discourse.DiscourseSite(discourse.default_world()),
+        lambda _base: discourse.DiscourseSite(discourse.default_world()),
         discourse.site_config,
     ),
     DemoSpec(
         "demo-telegram",
         telegram.DEMO_PORT,
-        lambda: telegram.TelegramChannel(World(seed=11)),
+        lambda _base: telegram.TelegramChannel(World(seed=11)),
         telegram.site_config,
     ),
 )
