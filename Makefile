@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh Linux machine with Python 3.11+:
-#   make demo   create .venv, install the pinned dependencies, crawl the bundled demo sites
+#   make demo   create .venv, install the pinned dependencies, find (or install) a Chromium,
+#               crawl the bundled demo sites
 #   make test   the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -18,6 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 demo: $(STAMP)
+	-@$(BIN)/python -m watchlist.browser --install
 	$(BIN)/watchlist demo
 
 test: $(STAMP)

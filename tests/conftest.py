@@ -93,20 +93,28 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, db: str | None = None, stdin: str | None = None) -> CliResult:
-    """Run ``python -m watchlist ARGS`` in a subprocess, as a user would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
-    env["PYTHONUTF8"] = "1"
-    env["COLUMNS"] = "200"
+def run_cli(
+    *args: str,
+    db: str | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> CliResult:
+    """Run ``python -m watchlist ARGS`` in a subprocess, as a user would (``env``: extra)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
+    environment["PYTHONUTF8"] = "1"
+    environment["COLUMNS"] = "200"
+    environment.update(env or {})
     if db is not None:
-        env["WATCHLIST_DB"] = db
+        environment["WATCHLIST_DB"] = db
     proc = subprocess.run(
         [sys.executable, "-m", "watchlist", *args],
         input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=env,
+        env=environment,
+        cwd=cwd,
         timeout=240,
         check=False,
     )

@@ -1,4 +1,4 @@
-"""``watchlist demo``: serve the bundled demo forum on loopback, crawl it, show the watchlist."""
+"""``watchlist demo``: serve the bundled demo sites on loopback, crawl them, show the watchlist."""
 
 from __future__ import annotations
 
@@ -11,41 +11,59 @@ from rich.table import Table
 from watchlist.cli.crawl import run_crawl
 from watchlist.cli.options import DbOption, store_for
 from watchlist.cli.render import console, inert
-from watchlist.demo import World, serve
-from watchlist.demo.site import demo_site
+from watchlist.demo import serve
+from watchlist.demo.catalog import CATALOG
 from watchlist.errors import WatchlistError
+from watchlist.sites import SiteConfig
 from watchlist.store import EntryFilter, list_entries
 from watchlist.store.queries import evidence_urls, summary
 
-DEMO_PORT = 8765
-
 
 def demo_command(
-    port: Annotated[
-        int, typer.Option(help="Loopback port of the demo forum (fixed, so re-runs match).")
-    ] = DEMO_PORT,
-    seed: Annotated[int, typer.Option(help="Seed of the generated demo world.")] = 7,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--site", help="Crawl only this demo site (repeatable), e.g. demo-discuz."),
+    ] = None,
     top: Annotated[int, typer.Option(help="How many top entries to list.")] = 10,
     db: DbOption = None,
 ) -> None:
-    """Start the bundled demo forum on 127.0.0.1, crawl it, and print the watchlist.
+    """Start the bundled demo sites on 127.0.0.1, crawl them, and print the watchlist.
 
-    Running it again re-crawls the same pages and adds no duplicate sighting.
+    One site of each kind: Discuz!, phpBB, SMF, XenForo and Discourse forums, a JavaScript ad
+    site (skipped, with the reason, when no Chromium is found) and a Telegram channel preview,
+    each on its own fixed port. Running it again fetches only what changed: nothing.
 
     Example:
 
         watchlist demo
     """
-    world = World(seed=seed)
+    from watchlist.browser import find_chromium
+    from watchlist.settings import load as load_settings
+
+    specs = [s for s in CATALOG if not only or s.name in only]
+    unknown = set(only or ()) - {s.name for s in CATALOG}
+    if unknown:
+        names = ", ".join(s.name for s in CATALOG)
+        raise WatchlistError(f"no demo site {', '.join(sorted(unknown))}; demo sites: {names}")
+    configs: list[SiteConfig] = []
     with ExitStack() as stack:
-        try:
-            running = stack.enter_context(serve(world, host="127.0.0.1", port=port))
-        except OSError as exc:
-            raise WatchlistError(
-                f"cannot serve the demo forum on 127.0.0.1:{port}: {exc.strerror} (try --port)"
-            ) from exc
-        console.print(f"demo forum at {running.base_url}/forum.php", markup=False)
-        reports = run_crawl([demo_site(world, running.base_url)], db)
+        for spec in specs:
+            if spec.needs_browser:
+                found = find_chromium(load_settings().chromium_path)
+                if found.path is None:
+                    console.print(f"{spec.name}: skipped: {found.reason}", markup=False)
+                    continue
+            try:
+                running = stack.enter_context(
+                    serve(spec.site(f"http://127.0.0.1:{spec.port}"), port=spec.port)
+                )
+            except OSError as exc:
+                raise WatchlistError(
+                    f"cannot serve {spec.name} on 127.0.0.1:{spec.port}: {exc.strerror}"
+                ) from exc
+            console.print(f"{spec.name} at {running.base_url}", markup=False)
+            configs.append(spec.config(running.base_url))
+        reports = run_crawl(configs, db)
     store = store_for(db)
     totals = summary(store)
     pages = sum(r.pages for r in reports)

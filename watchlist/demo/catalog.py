@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from watchlist.demo import discourse, phpbb, smf, telegram, xenforo
+from watchlist.demo import ads, discourse, phpbb, smf, telegram, xenforo
 from watchlist.demo.discuz import DiscuzSite
 from watchlist.demo.server import DemoSite
 from watchlist.demo.site import demo_site
@@ -47,6 +47,9 @@ CATALOG: tuple[DemoSpec, ...] = (
         discourse.DEMO_PORT,
         lambda _base: discourse.DiscourseSite(discourse.default_world()),
         discourse.site_config,
+    ),
+    DemoSpec(
+        "demo-ads", ads.DEMO_PORT, lambda _base: ads.AdSite(), ads.site_config, needs_browser=True
     ),
     DemoSpec(
         "demo-telegram",
