@@ -5,6 +5,7 @@ The image pipeline (``crawlers.images``) runs first and leaves QR payloads on th
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -52,17 +53,21 @@ def image_role(text: Extraction) -> Role:
 
 
 class StorePipeline:
-    """Writes posts with their handles to the store, ``WATCHLIST_STORE_BATCH`` at a time.
+    """Writes posts to the store, ``WATCHLIST_STORE_BATCH`` at a time or once a second.
 
     A :class:`ThreadDone` mark is written in the same transaction as the last post of its
     thread to reach this pipeline (posts overtake each other in the image pipeline), so a
     killed crawl never remembers a thread as done while one of its posts is lost.
     """
 
-    def __init__(self, crawler: Crawler, database_url: str, batch: int) -> None:
+    def __init__(
+        self, crawler: Crawler, database_url: str, batch: int, interval: float = 1.0
+    ) -> None:
         self.stats = crawler.stats
         self.database_url = database_url
         self.batch = batch
+        self.interval = interval  # seconds: a slow crawl still commits what it has
+        self.last_flush = time.monotonic()
         self.pending: list[PostRecord] = []
         self.marks: dict[str, dict[str, str]] = {}
         self.arrived: Counter[str] = Counter()  # posts seen per thread URL
@@ -72,7 +77,12 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
-        return cls(crawler, url, crawler.settings.getint("WATCHLIST_STORE_BATCH", 50))
+        return cls(
+            crawler,
+            url,
+            crawler.settings.getint("WATCHLIST_STORE_BATCH", 500),
+            crawler.settings.getfloat("WATCHLIST_STORE_INTERVAL", 1.0),
+        )
 
     def open_spider(self) -> None:
         self.store = open_store(self.database_url)
@@ -84,7 +94,10 @@ class StorePipeline:
             if item.thread_url is not None:
                 self.arrived[item.thread_url] += 1
                 self._settle(item.thread_url)
-            if len(self.pending) >= self.batch:
+            if (
+                len(self.pending) >= self.batch
+                or time.monotonic() - self.last_flush >= self.interval
+            ):
                 self.flush()
         elif isinstance(item, ThreadDone):
             self.waiting[item.thread_url] = item
@@ -106,6 +119,7 @@ class StorePipeline:
 
     def flush(self) -> None:
         """Write the pending posts in one transaction."""
+        self.last_flush = time.monotonic()
         if (not self.pending and not self.marks) or self.store is None:
             return
         result = save_posts(self.store, self.pending, self.marks)

@@ -16,7 +16,7 @@ RETRY_TIMES = 2
 # Items of one response processed in parallel. Scrapy's default of 100 starts 100 asyncio
 # tasks per response; a forum page holds 10-40 posts (measured: 85k needless tasks per 1,000
 # pages, ~7% of the crawl's CPU).
-CONCURRENT_ITEMS = 20
+CONCURRENT_ITEMS = 8
 TELNETCONSOLE_ENABLED = False
 # The image pipeline awaits asyncio tasks.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -42,5 +42,7 @@ ITEM_PIPELINES = {
 WATCHLIST_IMAGES_PER_POST = 8
 WATCHLIST_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 WATCHLIST_IMAGE_MAX_PIXELS = 16_000_000
-# Posts written to the store per transaction.
-WATCHLIST_STORE_BATCH = 50
+# Posts are written to the store in one transaction per WATCHLIST_STORE_BATCH posts, or at the
+# first post after WATCHLIST_STORE_INTERVAL seconds, whichever comes first.
+WATCHLIST_STORE_BATCH = 500
+WATCHLIST_STORE_INTERVAL = 1.0

@@ -23,13 +23,13 @@ _DATETIME = re.compile(
 )
 
 
-def element_text(selector: Selector) -> str:
-    """The visible text of an element, with line breaks where the HTML breaks lines.
+def element_text(selector: Selector | Any) -> str:
+    """The visible text of an element (a parsel ``Selector`` or an lxml element).
 
-    ``<br>`` and block elements break lines; line breaks in the source are spaces; runs of
-    spaces fold to one; scripts and styles are skipped.
+    Line breaks where the HTML breaks lines: ``<br>`` and block elements break lines; line
+    breaks in the source are spaces; runs of spaces fold to one; scripts and styles are skipped.
     """
-    root = selector.root
+    root = selector.root if isinstance(selector, Selector) else selector
     if isinstance(root, str):
         return root.strip()
     parts: list[str] = []
@@ -93,12 +93,20 @@ _IMAGE_ATTRIBUTES = ("zoomfile", "file", "data-original", "data-src", "src")
 _PLACEHOLDERS = re.compile(r"(?:^data:|/(?:none|blank|spacer|loading)\.(?:gif|png)$)", re.I)
 
 
-def image_sources(selector: Selector | SelectorList[Selector]) -> list[str]:
-    """The addresses of the images inside an element, placeholders skipped, in order, once."""
+def image_sources(selector: Selector | SelectorList[Selector] | Any) -> list[str]:
+    """The addresses of the images inside an element, placeholders skipped, in order, once.
+
+    ``selector``: parsel selectors, or an lxml element (read directly: no selector objects).
+    """
+    images: Any
+    if isinstance(selector, Selector | SelectorList):
+        images = [image.attrib for image in selector.css("img")]
+    else:
+        images = [image.attrib for image in selector.iter("img")]
     sources: list[str] = []
-    for image in selector.css("img"):
+    for attributes in images:
         for attribute in _IMAGE_ATTRIBUTES:
-            value = (image.attrib.get(attribute) or "").strip()
+            value = (attributes.get(attribute) or "").strip()
             if value and not _PLACEHOLDERS.search(value):
                 sources.append(value)
                 break

@@ -173,7 +173,7 @@ def test_crawl_killed_midway_resumes_without_losing_or_duplicating_anything(
 
 
 def _wait_for_posts(db: str, at_least: int, process: subprocess.Popen[bytes]) -> int:
-    """Poll the store until it holds ``at_least`` posts (the crawl commits batches of 50)."""
+    """Poll the store until it holds ``at_least`` posts (commits come once a second)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert process.poll() is None, "the crawl ended before it could be killed"

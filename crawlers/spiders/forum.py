@@ -11,14 +11,18 @@ Board pages are fetched conditionally (``ETag``/``Last-Modified``, see ``middlew
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 from scrapy.http import Request, Response
 
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, image_sources, parse_datetime
+from watchlist.sites import Selectors
 
 NOT_MODIFIED = 304
 
@@ -31,6 +35,7 @@ class ForumSpider(SiteSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.selectors = self.config.resolved_selectors()
+        self.xpaths = PostQueries.of(self.selectors)
 
     async def start(self) -> AsyncIterator[Request]:
         """The site's start URLs, read as board pages."""
@@ -109,19 +114,23 @@ class ForumSpider(SiteSpider):
         if sel.title:
             title = " ".join(response.css(sel.title).css("::text").getall()).strip() or None
         found = 0
-        for post in response.css(sel.post or ""):
-            body = post.css(sel.post_body or "")
-            if not body:
+        xp = self.xpaths
+        for post in response.xpath(xp.post):
+            element = post.root  # lxml, queried with compiled XPath: no selector objects
+            bodies = xp.body(element)
+            if not bodies:
                 continue
             found += 1
             yield PostItem(
-                url=self._permalink(response, post),
+                url=self._permalink(response, element),
                 site=self.config.name,
-                text=element_text(body[0]),
+                text=element_text(bodies[0]),
                 title=title,
-                author=self._author(post),
-                posted_at=self._posted_at(post),
-                image_urls=[response.urljoin(src) for src in image_sources(body)],
+                author=self._author(element),
+                posted_at=self._posted_at(element),
+                image_urls=[
+                    response.urljoin(src) for body in bodies for src in image_sources(body)
+                ],
                 thread_url=thread,
             )
         if not found:
@@ -138,30 +147,73 @@ class ForumSpider(SiteSpider):
         if thread and mark and not next_href:
             yield ThreadDone(self.config.name, thread, mark, posts)
 
-    def _permalink(self, response: Response, post: Selector) -> str:
+    def _permalink(self, response: Response, post: Any) -> str:
         """The post's own link: the preset's ``permalink``, else ``#pid`` + the post's id."""
         page_url = response.url.split("#")[0]
-        if self.selectors.permalink:
-            href = post.css(self.selectors.permalink).css("::attr(href)").get()
-            if href:
-                return response.urljoin(href.strip())
-        element_id = post.attrib.get("id", "")
+        if self.xpaths.permalink:
+            hrefs = self.xpaths.permalink(post)
+            if hrefs and str(hrefs[0]).strip():
+                return response.urljoin(str(hrefs[0]).strip())
+        element_id = post.get("id") or ""
         anchor = "".join(ch for ch in element_id if ch.isdigit())
         return f"{page_url}#pid{anchor}" if anchor else page_url
 
-    def _author(self, post: Selector) -> str | None:
-        if not self.selectors.author:
+    def _author(self, post: Any) -> str | None:
+        if not self.xpaths.author:
             return None
-        author = " ".join(post.css(self.selectors.author).css("::text").getall()).strip()
+        author = " ".join(str(t) for t in self.xpaths.author(post)).strip()
         return author or None
 
-    def _posted_at(self, post: Selector) -> Any:
-        if not self.selectors.posted_at:
+    def _posted_at(self, post: Any) -> Any:
+        if not self.xpaths.posted_at:
             return None
-        stamp = post.css(self.selectors.posted_at)
-        # One query, in document order: an element's datetime/title attributes, then its text.
-        raw = " ".join(stamp.xpath(".//@datetime | .//@data-time | .//@title | .//text()").getall())
+        raw = " ".join(str(t) for t in self.xpaths.posted_at(post))
         posted_at = parse_datetime(raw, self.config.timezone)
         if posted_at is None:
             self.crawler.stats.inc_value("watchlist/posts_without_date")
         return posted_at
+
+
+@dataclass(frozen=True, slots=True)
+class PostQueries:
+    """The post selectors as compiled XPath, built once: one query per field of each post.
+
+    ``post`` is an XPath string (for the page's parsel selector); the others are compiled
+    ``lxml.etree.XPath`` run on a post's lxml element — about twice as fast as parsel queries,
+    which wrap every result in a selector. ``(A | B)/@href`` also works for comma-separated CSS
+    (``a.x, a.y``), where appending ``::attr(href)`` to the CSS binds to the last alternative.
+    """
+
+    post: str
+    body: Any
+    author: Any
+    posted_at: Any
+    permalink: Any
+
+    @classmethod
+    def of(cls, selectors: Selectors) -> PostQueries:
+        def xp(css: str | None) -> str | None:
+            return f"({css2xpath(css)})" if css else None
+
+        author, stamp, permalink = (
+            xp(selectors.author),
+            xp(selectors.posted_at),
+            xp(selectors.permalink),
+        )
+
+        def compiled(expression: str | None) -> Any:
+            return etree.XPath(expression, smart_strings=False) if expression else None
+
+        return cls(
+            post=css2xpath(selectors.post or "*"),
+            body=compiled(css2xpath(selectors.post_body or "*")),
+            author=compiled(f"{author}//text()" if author else None),
+            # In document order: the datetime/data-time/title attributes, then the text.
+            posted_at=compiled(
+                f"{stamp}/descendant-or-self::*/@*[name()='datetime' or name()='data-time'"
+                f" or name()='title'] | {stamp}//text()"
+                if stamp
+                else None
+            ),
+            permalink=compiled(f"{permalink}/@href" if permalink else None),
+        )
