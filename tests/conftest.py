@@ -119,3 +119,21 @@ def run_cli(
         check=False,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def stored_sightings(db: str) -> set[tuple[str, str, str]]:
+    """(post URL path, kind, value) of every sighting in the store at ``db``."""
+    from urllib.parse import urlsplit
+
+    from watchlist.store import get_entry, list_entries, open_store
+
+    store = open_store(db)
+    try:
+        return {
+            (urlsplit(ev.post.url).path, e.kind, e.value)
+            for e in list_entries(store)
+            if e.id is not None
+            for ev in get_entry(store, e.id).evidence
+        }
+    finally:
+        store.close()

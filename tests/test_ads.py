@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import CliResult, run_cli, write_site
+from conftest import CliResult, run_cli, stored_sightings, write_site
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -40,7 +39,6 @@ from watchlist.demo.server import RunningServer, serve
 from watchlist.errors import NotAvailable
 from watchlist.sites import Render, find_site
 from watchlist.store import open_store, recent_runs
-from watchlist.store.queries import get_entry, list_entries
 
 BASE = "http://127.0.0.1:8770"
 COOKIES = {"sid": "signed-in"}  # a site behind a login: its cookies go with every request
@@ -66,20 +64,6 @@ def chromium() -> str:
             pytest.fail(f"a Chromium is required (WATCHLIST_REQUIRE_SERVICES=1): {lookup.reason}")
         pytest.skip(f"needs a Chromium: {lookup.reason}")
     return lookup.path
-
-
-def stored_sightings(db: str) -> set[tuple[str, str, str]]:
-    """(post URL path, kind, value) of every sighting in the store."""
-    store = open_store(db)
-    try:
-        return {
-            (urlsplit(ev.post.url).path, e.kind, e.value)
-            for e in list_entries(store)
-            if e.id is not None
-            for ev in get_entry(store, e.id).evidence
-        }
-    finally:
-        store.close()
 
 
 def last_run_stats(db: str, site: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli, write_site
+from conftest import run_cli, stored_sightings, write_site
 from parsel import Selector
 from scrapy.http import Request, TextResponse
 from scrapy.utils.test import get_crawler
@@ -37,7 +37,7 @@ from watchlist.demo.discourse import (
 from watchlist.demo.server import RunningServer
 from watchlist.sites import SiteConfig, find_site
 from watchlist.store import PageMemory, open_store
-from watchlist.store.queries import get_entry, list_entries, summary
+from watchlist.store.queries import summary
 
 BASE = "http://127.0.0.1:8769"
 PAGES = Path(__file__).parent / "pages" / "discourse"
@@ -319,19 +319,6 @@ def _json(site: DiscourseSite, url: str) -> dict[str, Any]:
 
 
 # --- crawls -----------------------------------------------------------------------------------
-
-
-def stored_sightings(db: str) -> set[tuple[str, str, str]]:
-    store = open_store(db)
-    try:
-        return {
-            (urlsplit(ev.post.url).path, e.kind, e.value)
-            for e in list_entries(store)
-            if e.id is not None
-            for ev in get_entry(store, e.id).evidence
-        }
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")

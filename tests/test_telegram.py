@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli, write_site
+from conftest import run_cli, stored_sightings, write_site
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -28,7 +28,7 @@ from watchlist.demo.server import RunningServer
 from watchlist.demo.telegram import CHANNEL, PAGE_SIZE, TITLE, TelegramChannel, site_config
 from watchlist.sites import SiteConfig
 from watchlist.store import PageMemory, open_store
-from watchlist.store.queries import get_entry, list_entries, summary
+from watchlist.store.queries import summary
 
 BASE = "http://127.0.0.1:8771"
 PAGES = Path(__file__).parent / "pages" / "telegram"
@@ -195,19 +195,6 @@ def served(channel: TelegramChannel) -> Iterator[RunningServer]:
 def crawl(seeds: Path, db: str) -> None:
     result = run_cli("crawl", "demo-telegram", "--seeds", str(seeds), db=db)
     assert result.code == 0, result.stderr[-3000:] + result.stdout
-
-
-def stored_sightings(db: str) -> set[tuple[str, str, str]]:
-    store = open_store(db)
-    try:
-        return {
-            (urlsplit(ev.post.url).path, e.kind, e.value)
-            for e in list_entries(store)
-            if e.id is not None
-            for ev in get_entry(store, e.id).evidence
-        }
-    finally:
-        store.close()
 
 
 def stored_posts(db: str) -> int:
