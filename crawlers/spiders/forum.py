@@ -22,6 +22,7 @@ from scrapy.http import Request, Response
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, image_sources, parse_datetime
+from crawlers.urls import canonical
 from watchlist.sites import Selectors
 
 NOT_MODIFIED = 304
@@ -73,7 +74,7 @@ class ForumSpider(SiteSpider):
                 yield request
         if sel.next_page:
             for href in response.css(sel.next_page).css("::attr(href)").getall()[:1]:
-                request = self._board_request(response.urljoin(href))
+                request = self._board_request(canonical(response.urljoin(href)))
                 if request is not None:
                     yield request
 
@@ -84,7 +85,7 @@ class ForumSpider(SiteSpider):
         rows: list[Selector] = list(response.css(sel.thread_row)) if sel.thread_row else []
         if not rows:  # no row selector (or no rows): the links alone, without marks
             for link in response.css(sel.thread_links or "a").css("::attr(href)").getall():
-                url = str(response.urljoin(link))
+                url = canonical(response.urljoin(link))
                 if url not in seen:
                     seen.add(url)
                     yield url, None
@@ -93,17 +94,26 @@ class ForumSpider(SiteSpider):
             href: str | None = row.css(sel.thread_links or "a").css("::attr(href)").get()
             if not href:
                 continue
-            url = str(response.urljoin(href))
+            url = canonical(response.urljoin(href))
             if url in seen:
                 continue
             seen.add(url)
-            mark = None
-            if sel.thread_mark:
-                parts = [
-                    " ".join(t.split()) for t in row.css(sel.thread_mark).css("::text").getall()
-                ]
-                mark = " | ".join(p for p in parts if p) or None
-            yield url, mark
+            yield url, self._mark(row)
+
+    def _mark(self, row: Selector) -> str | None:
+        """What a board row shows of its thread's activity, to tell whether it moved.
+
+        An element's machine-readable time (``data-time``, ``datetime``) is read instead of its
+        text: "Today at 10:00" becomes "Yesterday at 10:00" without any reply.
+        """
+        if not self.selectors.thread_mark:
+            return None
+        parts: list[str] = []
+        for element in row.css(self.selectors.thread_mark):
+            stamps = element.xpath(".//@data-time | .//@datetime").getall()
+            texts = stamps or element.css("::text").getall()
+            parts.extend(" ".join(t.split()) for t in texts)
+        return " | ".join(p for p in parts if p) or None
 
     def parse_thread(self, response: Response) -> Iterator[PostItem | ThreadDone | Request]:
         """A thread page: one item per post, then the thread's next page (or its end)."""
@@ -139,7 +149,9 @@ class ForumSpider(SiteSpider):
         next_href = response.css(sel.next_page).css("::attr(href)").get() if sel.next_page else None
         if next_href:
             meta = {"thread": thread, "mark": response.meta.get("mark"), "thread_posts": posts}
-            request = self.request(response.urljoin(next_href), self.parse_thread, meta=meta)
+            request = self.request(
+                canonical(response.urljoin(next_href)), self.parse_thread, meta=meta
+            )
             if request is not None:
                 yield request
                 return
@@ -149,11 +161,11 @@ class ForumSpider(SiteSpider):
 
     def _permalink(self, response: Response, post: Any) -> str:
         """The post's own link: the preset's ``permalink``, else ``#pid`` + the post's id."""
-        page_url = response.url.split("#")[0]
+        page_url = canonical(response.url.split("#")[0])
         if self.xpaths.permalink:
             hrefs = self.xpaths.permalink(post)
             if hrefs and str(hrefs[0]).strip():
-                return response.urljoin(str(hrefs[0]).strip())
+                return canonical(response.urljoin(str(hrefs[0]).strip()))
         element_id = post.get("id") or ""
         anchor = "".join(ch for ch in element_id if ch.isdigit())
         return f"{page_url}#pid{anchor}" if anchor else page_url
