@@ -7,6 +7,8 @@ lock instead of failing with "database is locked" when a read turns into a write
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,12 +63,19 @@ class Store:
 def open_store(url: str) -> Store:
     """Open (creating and migrating as needed) the store at the SQLAlchemy ``url``."""
     engine = _create_engine(url)
-    try:
-        migrate(engine)
-    except OperationalError as exc:
-        engine.dispose()
-        raise StoreError(f"cannot open the database {_safe_url(url)}: {exc.orig}") from exc
-    return Store(engine)
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            migrate(engine)
+            return Store(engine)
+        except OperationalError as exc:
+            # SQLite can answer "database is locked" at once, without waiting out the busy
+            # timeout (seen in CI: two crawls starting at once on one new file): wait, retry.
+            locked = engine.dialect.name == "sqlite" and "locked" in str(exc.orig)
+            if not locked or time.monotonic() > deadline:
+                engine.dispose()
+                raise StoreError(f"cannot open the database {_safe_url(url)}: {exc.orig}") from exc
+            time.sleep(0.05)
 
 
 def _safe_url(url: str) -> str:
@@ -100,9 +109,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _set_wal(cursor)
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -110,6 +119,24 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         readonly = connection.get_execution_options().get(_READONLY, False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _set_wal(cursor: Any) -> None:
+    """Switch the database to WAL, waiting while another process does the same.
+
+    On a new file, two processes switching at once can get "database is locked" at once: the
+    switch needs an exclusive lock and SQLite does not always wait for it with the busy
+    handler. Retry for as long as the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _alembic_config(connection: Connection) -> Config:
