@@ -187,3 +187,20 @@ def _wait_for_posts(db: str, at_least: int, process: subprocess.Popen[bytes]) ->
                 return posts
         time.sleep(0.05)
     raise AssertionError(f"fewer than {at_least} posts stored after 120 s")
+
+
+def test_crawl_cut_short_by_its_page_budget_is_completed_by_the_next_one(
+    tmp_path: Path, sqlite_url: str, forum: RunningServer
+) -> None:
+    short = run_cli(
+        "crawl", "forum", "--seeds", str(seeds_for(tmp_path, forum, max_pages=6)), db=sqlite_url
+    )
+    store = open_store(sqlite_url)
+    partial = summary(store).posts
+    store.close()
+
+    full = run_cli("crawl", "forum", "--seeds", str(seeds_for(tmp_path, forum)), db=sqlite_url)
+
+    assert short.code == 0 and full.code == 0, short.stdout + full.stdout
+    assert 0 < partial < sum(1 for _ in WORLD.posts())
+    assert stored_sightings(sqlite_url) == true_sightings(WORLD)

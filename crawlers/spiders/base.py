@@ -86,8 +86,22 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     def closed(self, reason: str) -> None:
-        """Remember the pages' validators, but only after a crawl that went to its end."""
+        """Remember the pages' validators, but only after a crawl that read all it was shown.
+
+        A board answered ``304`` next time is skipped with everything it lists, so a crawl
+        that stopped early — killed, out of its page budget or depth, or with failed requests —
+        must not vouch for its boards.
+        """
         if reason != "finished" or not self.validators or not self.database_url:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        cut_short = (
+            "watchlist/max_pages_reached",
+            "watchlist/failed_requests",
+            "depth/request_ignored_count",
+        )
+        if any(stats.get(key) for key in cut_short):
+            self.crawler.stats.inc_value("watchlist/validators_not_saved")
             return
         store = open_store(self.database_url)
         try:
