@@ -2,9 +2,9 @@
 
 A thread's *mark* is saved in the same transaction as the last of its posts (``save_posts``'s
 ``marks``), so a crawl killed at any moment never remembers a thread whose posts it lost.
-Validators (``ETag``, ``Last-Modified``) are saved only when a crawl finishes: a board page
-answered ``304`` is trusted to list nothing new, which holds only if the crawl that saw it
-went on to store everything it listed.
+Validators (``ETag``, ``Last-Modified``) are saved only by a crawl that finished having read
+everything it was shown (see ``SiteSpider.closed``): a board page answered ``304`` is trusted to
+list nothing new, which holds only if the crawl that saw it went on to store everything it listed.
 """
 
 from __future__ import annotations
