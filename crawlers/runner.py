@@ -31,7 +31,6 @@ class SiteProgress:
     pages: int = 0
     posts: int = 0
     failed: int = 0
-    done: bool = False
 
 
 @dataclass(slots=True)
@@ -198,7 +197,6 @@ def _read_progress(crawler: Crawler, progress: SiteProgress) -> None:
     progress.pages = int(stats.get("response_received_count", 0))
     progress.posts = int(stats.get("watchlist/posts_read", 0))
     progress.failed = int(stats.get("watchlist/failed_requests", 0))
-    progress.done = "finish_reason" in stats
 
 
 def _report(

@@ -36,7 +36,7 @@ from crawlers.items import PostItem
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, image_sources, parse_datetime
 from watchlist.sites import SiteConfig
-from watchlist.store import Store, known_post_urls, open_store
+from watchlist.store import known_post_urls
 
 
 class AdsSpider(SiteSpider):
@@ -50,7 +50,6 @@ class AdsSpider(SiteSpider):
         self.browser = self.config.render == "browser"
         self.wait_ms = 3000
         self.chromium: str | None = None
-        self.store: Store | None = None  # asked which ads are already stored
         self.seen: set[str] = set()
 
     @classmethod
@@ -70,15 +69,7 @@ class AdsSpider(SiteSpider):
             )
             spider.chromium = chromium
             spider.wait_ms = crawler.settings.getint("WATCHLIST_BROWSER_WAIT_MS", 3000)
-        spider.store = open_store(spider.database_url)
         return spider
-
-    def closed(self, reason: str) -> None:
-        """Close the store (and let the base remember what it remembers)."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        super().closed(reason)
 
     async def start(self) -> AsyncIterator[Request]:
         """The site's start URLs, read as listing pages."""

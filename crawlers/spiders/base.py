@@ -5,7 +5,8 @@ from code. ``from_crawler`` applies the site's politeness to the crawler's own s
 site runs in its own crawler, so one site's settings never leak into another's): delay,
 concurrency, AutoThrottle, robots.txt, retries, depth limit, response size cap, User-Agent.
 ``request()`` adds the site's proxy and cookies and spends one page of ``max_pages``.
-``memory`` is what earlier crawls of the site left in the store (``watchlist.store.crawl_state``).
+``memory`` is what earlier crawls of the site left in the store (``watchlist.store.crawl_state``);
+``store`` stays open for subclasses to ask it (which posts are stored) until ``closed()``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from twisted.python.failure import Failure
 
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
-from watchlist.store import PageMemory, open_store, page_memory, save_validators
+from watchlist.store import PageMemory, Store, open_store, page_memory, save_validators
 
 
 class SiteSpider(scrapy.Spider):
@@ -44,6 +45,7 @@ class SiteSpider(scrapy.Spider):
         self.memory: dict[str, PageMemory] = {}
         self.validators: dict[str, tuple[str, str]] = {}  # filled by the conditional middleware
         self.database_url = ""
+        self.store: Store | None = None  # open from from_crawler() to closed()
         if config.user_agent:
             self.user_agent = config.user_agent
 
@@ -78,21 +80,28 @@ class SiteSpider(scrapy.Spider):
             site_settings["USER_AGENT"] = config.user_agent
         crawler.settings.setdict(site_settings, priority="spider")
         spider.database_url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
-        store = open_store(spider.database_url)
-        try:
-            spider.memory = page_memory(store, config.name)
-        finally:
-            store.close()
+        spider.store = open_store(spider.database_url)
+        spider.memory = page_memory(spider.store, config.name)
         return spider
 
     def closed(self, reason: str) -> None:
-        """Remember the pages' validators, but only after a crawl that read all it was shown.
+        """Remember the pages' validators (see :meth:`_save_validators`), close the store."""
+        if self.store is None:
+            return
+        try:
+            self._save_validators(self.store, reason)
+        finally:
+            self.store.close()
+            self.store = None
+
+    def _save_validators(self, store: Store, reason: str) -> None:
+        """Save the validators, but only after a crawl that read all it was shown.
 
         A board answered ``304`` next time is skipped with everything it lists, so a crawl
         that stopped early — killed, out of its page budget or depth, or with failed requests —
         must not vouch for its boards.
         """
-        if reason != "finished" or not self.validators or not self.database_url:
+        if reason != "finished" or not self.validators:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         cut_short = (
@@ -103,11 +112,7 @@ class SiteSpider(scrapy.Spider):
         if any(stats.get(key) for key in cut_short):
             self.crawler.stats.inc_value("watchlist/validators_not_saved")
             return
-        store = open_store(self.database_url)
-        try:
-            save_validators(store, self.config.name, self.validators)
-        finally:
-            store.close()
+        save_validators(store, self.config.name, self.validators)
 
     def request(
         self, url: str, callback: Any, *, meta: dict[str, Any] | None = None, **kwargs: Any

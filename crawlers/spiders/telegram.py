@@ -22,19 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from parsel import Selector
-from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, parse_datetime
-from watchlist import settings
-from watchlist.store import Store, known_post_urls, open_store
+from watchlist.store import known_post_urls
 
 TELEGRAM_HOSTS = ("t.me", "telegram.me")
 # Where t.me's previews keep their photos; allowed when a channel is crawled on t.me itself.
@@ -60,29 +58,10 @@ class TelegramSpider(SiteSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.store: Store | None = None
         hosts = {urlsplit(url).hostname for url in self.config.start_urls}
         if hosts & set(TELEGRAM_HOSTS):
             extra = [d for d in TELEGRAM_CDN if d not in self.allowed_domains]
             self.allowed_domains = [*self.allowed_domains, *extra]
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """The spider, with the store it asks which messages are already kept."""
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.store = open_store(
-            crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
-        )
-        return spider
-
-    def closed(self, reason: str) -> None:
-        """Close the store (and let the base remember what it remembers)."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        parent = getattr(super(), "closed", None)
-        if parent is not None:
-            parent(reason)
 
     async def start(self) -> AsyncIterator[Request]:
         """The newest page of every channel."""
