@@ -7,7 +7,6 @@ lock instead of failing with "database is locked" when a read turns into a write
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,7 +109,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        _set_wal(cursor)
+        cursor.execute("PRAGMA journal_mode=WAL")  # open_store retries if this finds it locked
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -119,24 +118,6 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         readonly = connection.get_execution_options().get(_READONLY, False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
-
-
-def _set_wal(cursor: Any) -> None:
-    """Switch the database to WAL, waiting while another process does the same.
-
-    On a new file, two processes switching at once can get "database is locked" at once: the
-    switch needs an exclusive lock and SQLite does not always wait for it with the busy
-    handler. Retry for as long as the busy timeout.
-    """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def _alembic_config(connection: Connection) -> Config:
