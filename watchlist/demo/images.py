@@ -19,6 +19,7 @@ from watchlist.qrcodes import qr_png
 
 ATTACHMENTS = "/data/attachment/forum/"
 _NAME = re.compile(r"(qr-u|broken-|bomb-)(\d+)\.png")
+_KINDS = ("qr-u", "broken-", "bomb-")
 
 
 def seller_qr(seed: int, uid: int) -> tuple[str, str]:
@@ -70,3 +71,16 @@ def _pixel_bomb() -> bytes:
         + _chunk(b"IDAT", zlib.compress(b"\0" * 64))
         + _chunk(b"IEND", b"")
     )
+
+
+def attachment_id(path: str) -> int:
+    """The number an engine (phpBB, SMF, XenForo) gives the attachment at ``path``: reversible."""
+    match = _NAME.fullmatch(path.removeprefix(ATTACHMENTS))
+    if match is None:
+        raise ValueError(f"not a demo attachment: {path}")
+    return 3 * int(match[2]) + _KINDS.index(match[1])
+
+
+def attachment_path(number: int) -> str:
+    """The attachment path behind an engine's attachment number."""
+    return f"{ATTACHMENTS}{_KINDS[number % 3]}{number // 3}.png"

@@ -11,12 +11,11 @@ images in ``dl.attachbox``; pagination ``li.arrow.next a[rel=next]``. Text is HT
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
-from watchlist.demo.images import ATTACHMENTS, attachment
+from watchlist.demo.images import attachment, attachment_id, attachment_path
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import DemoPost, World
 from watchlist.sites import SiteConfig
@@ -24,8 +23,6 @@ from watchlist.sites import SiteConfig
 DEMO_SITE = "demo-phpbb"
 SEED = 21
 _SITE = "OTC Board"
-_FILE = re.compile(r"(qr-u|broken-|bomb-)(\d+)\.png")
-_KINDS = ("qr-u", "broken-", "bomb-")
 
 
 class PhpbbSite:
@@ -101,19 +98,6 @@ def site_config(base_url: str, name: str = DEMO_SITE, world: World | None = None
         timezone="UTC",
         allow_private=True,
     )
-
-
-def attachment_id(path: str) -> int:
-    """The number an engine gives the world's attachment at ``path`` (reversible)."""
-    match = _FILE.fullmatch(path.removeprefix(ATTACHMENTS))
-    if match is None:
-        raise ValueError(f"not a demo attachment: {path}")
-    return 3 * int(match[2]) + _KINDS.index(match[1])
-
-
-def attachment_path(number: int) -> str:
-    """The world's attachment path behind an engine's attachment number."""
-    return f"{ATTACHMENTS}{_KINDS[number % 3]}{number // 3}.png"
 
 
 def _download(world: World, query: dict[str, str]) -> bytes | None:

@@ -21,9 +21,8 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from watchlist.demo.images import attachment
+from watchlist.demo.images import attachment, attachment_id, attachment_path
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
-from watchlist.demo.phpbb import attachment_id, attachment_path
 from watchlist.demo.world import DemoPost, World
 from watchlist.sites import SiteConfig
 
