@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -21,6 +23,8 @@ from watchlist import settings
 from watchlist.demo import World, serve
 from watchlist.demo.server import RunningServer
 from watchlist.demo.site import demo_site
+from watchlist.store import get_entry, list_entries, open_store
+from watchlist.store.queries import summary
 
 PG_BASE = "postgresql+psycopg://127.0.0.1:5432/test"
 
@@ -123,10 +127,6 @@ def run_cli(
 
 def stored_sightings(db: str) -> set[tuple[str, str, str]]:
     """(post URL path, kind, value) of every sighting in the store at ``db``."""
-    from urllib.parse import urlsplit
-
-    from watchlist.store import get_entry, list_entries, open_store
-
     store = open_store(db)
     try:
         return {
@@ -137,3 +137,20 @@ def stored_sightings(db: str) -> set[tuple[str, str, str]]:
         }
     finally:
         store.close()
+
+
+def wait_for_posts(db: str, at_least: int, process: subprocess.Popen[bytes]) -> int:
+    """Poll the store until it holds ``at_least`` posts, while ``process`` (a crawl) runs."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the crawl ended before it could be killed"
+        if Path(urlsplit(db).path).exists():
+            store = open_store(db)
+            try:
+                posts = summary(store).posts
+            finally:
+                store.close()
+            if posts >= at_least:
+                return posts
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {at_least} posts stored after 120 s")

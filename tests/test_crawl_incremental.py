@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli, write_site
+from conftest import run_cli, wait_for_posts, write_site
 
 from watchlist.demo import World, serve
 from watchlist.demo.discuz import DiscuzSite
@@ -154,7 +153,7 @@ def test_crawl_killed_midway_resumes_without_losing_or_duplicating_anything(
             stderr=subprocess.DEVNULL,
         )
         try:
-            stored = _wait_for_posts(sqlite_url, at_least=100, process=process)
+            stored = wait_for_posts(sqlite_url, at_least=100, process=process)
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
@@ -170,23 +169,6 @@ def test_crawl_killed_midway_resumes_without_losing_or_duplicating_anything(
     store.close()
     assert totals.posts == total
     assert stored_sightings(sqlite_url) == true_sightings(world)
-
-
-def _wait_for_posts(db: str, at_least: int, process: subprocess.Popen[bytes]) -> int:
-    """Poll the store until it holds ``at_least`` posts (commits come once a second)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the crawl ended before it could be killed"
-        if Path(urlsplit(db).path).exists():
-            store = open_store(db)
-            try:
-                posts = summary(store).posts
-            finally:
-                store.close()
-            if posts >= at_least:
-                return posts
-        time.sleep(0.05)
-    raise AssertionError(f"fewer than {at_least} posts stored after 120 s")
 
 
 def test_crawl_cut_short_by_its_page_budget_is_completed_by_the_next_one(

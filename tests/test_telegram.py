@@ -10,14 +10,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import run_cli, stored_sightings, write_site
+from conftest import run_cli, stored_sightings, wait_for_posts, write_site
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -274,16 +273,3 @@ def test_a_crawl_killed_midway_resumes_past_the_messages_it_stored(
         assert {t for t in running.hits if t.startswith("/s/")} == set(deep.pages())
     assert stored_posts(sqlite_url) == total
     assert stored_sightings(sqlite_url) == deep.expected_sightings()
-
-
-def wait_for_posts(db: str, at_least: int, process: subprocess.Popen[bytes]) -> int:
-    """Poll the store until it holds ``at_least`` posts (commits come once a second)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the crawl ended before it could be killed"
-        if Path(urlsplit(db).path).exists():
-            posts = stored_posts(db)
-            if posts >= at_least:
-                return posts
-        time.sleep(0.05)
-    raise AssertionError(f"fewer than {at_least} posts stored after 120 s")
