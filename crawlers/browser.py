@@ -41,9 +41,10 @@ from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
 from watchlist import settings
+from watchlist.addresses import is_private_host
 from watchlist.browser import find_chromium
 from watchlist.errors import NotAvailable
-from watchlist.sites import SiteConfig, is_private_host
+from watchlist.sites import SiteConfig
 
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 PAGE_POOL = "crawlers.browser.PagePool"

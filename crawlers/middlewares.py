@@ -1,10 +1,13 @@
 """Downloader middlewares: private-address refusal, conditional requests, retries with backoff.
 
-- :class:`PrivateAddressMiddleware` refuses a request whose host is, or resolves to, a
-  loopback, private, link-local or reserved address — for every request, so also after a
-  redirect (Scrapy re-schedules redirects through the middlewares) — unless the site sets
-  ``allow_private``. Off-domain links and redirects are Scrapy's ``OffsiteMiddleware``'s job
-  (``allowed_domains``); both run before anything is sent.
+- :class:`PrivateAddressMiddleware` refuses a request whose host is a private IP literal (in
+  any spelling) or a ``localhost`` name — for every request, so also after a redirect (Scrapy
+  re-schedules redirects through the middlewares) — unless the site sets ``allow_private``.
+  Names are judged by their DNS answers at connect time, by :mod:`crawlers.resolver`, with
+  which this middleware registers its site; :class:`PrivateAnswerMiddleware` turns a
+  connection the resolver refused into a counted refusal, never retried. Off-domain links and
+  redirects are Scrapy's ``OffsiteMiddleware``'s job (``allowed_domains``); both run before
+  anything is sent.
 - :class:`ConditionalRequestMiddleware` sends ``If-None-Match`` / ``If-Modified-Since`` on
   requests marked ``meta["conditional"]`` with the validators the store remembers, and keeps
   the validators of the answers for the spider to save when the crawl finishes.
@@ -15,78 +18,78 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request, Response
+from twisted.internet.error import DNSLookupError
 
-from watchlist.sites import is_private_host
+from crawlers.resolver import PRIVATE_NAMES
+from watchlist.addresses import is_private_host, parse_ip
+from watchlist.sites import SiteConfig
 
 
 class PrivateAddressRefused(IgnoreRequest):
     """A request to a private, loopback or link-local address, refused."""
 
 
-def _is_private_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
-    )
-
-
 class PrivateAddressMiddleware:
-    """Refuses requests to private addresses (by name, literal or DNS answer) — SSRF guard."""
+    """Refuses requests to private IP literals and ``localhost`` names — SSRF guard, no DNS."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.verdicts: dict[str, str | None] = {}  # host -> the private address it names
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        config = getattr(crawler.spider, "config", None)
+        if isinstance(config, SiteConfig):
+            PRIVATE_NAMES.allow_site(config)  # before the site's first request
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        config = getattr(self.crawler.spider, "config", None)
+        if config is None or config.allow_private:
+            return
+        host = urlsplit(request.url).hostname or ""
+        if is_private_host(host):
+            address = parse_ip(host)
+            spelled = f" ({address})" if address is not None and str(address) != host else ""
+            refuse(self.crawler, request, f"{host} is a private address{spelled}")
+
+
+class PrivateAnswerMiddleware:
+    """Turns a connection the resolver refused (every answer private) into a counted refusal.
+
+    It sits above the retry middleware, so a name refused at connect time is not retried.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    async def process_request(self, request: Request) -> None:
-        spider = self.crawler.spider
-        config = getattr(spider, "config", None)
-        if config is None or config.allow_private:
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):
             return
         host = urlsplit(request.url).hostname or ""
-        if host not in self.verdicts:
-            self.verdicts[host] = await self._private_address(host)
-        address = self.verdicts[host]
+        address = PRIVATE_NAMES.refusal(host)
         if address is not None:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("watchlist/private_address_refused")
-            raise PrivateAddressRefused(
-                f"refused {request.url}: {host} is a private address ({address}); "
-                "set allow_private: true for a site on a private network"
-            )
+            refuse(self.crawler, request, f"{host} resolves to a private address ({address})")
 
-    async def _private_address(self, host: str) -> str | None:
-        if is_private_host(host):
-            return host
-        try:
-            ipaddress.ip_address(host.strip("[]"))
-            return None  # a public literal
-        except ValueError:
-            pass
-        loop = asyncio.get_running_loop()
-        try:
-            answers = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except OSError:
-            return None  # unresolvable: the download fails with its own DNS error
-        for *_, sockaddr in answers:
-            address = str(sockaddr[0])
-            if _is_private_address(address):
-                return address
-        return None
+
+def refuse(crawler: Crawler, request: Request, why: str) -> None:
+    """Count a refused request and raise :class:`PrivateAddressRefused` with its reason."""
+    assert crawler.stats is not None
+    crawler.stats.inc_value("watchlist/private_address_refused")
+    crawler.stats.set_value("watchlist/private_address_last", why)
+    raise PrivateAddressRefused(
+        f"refused {request.url}: {why}; set allow_private: true for a site on a private network"
+    )
 
 
 class ConditionalRequestMiddleware:

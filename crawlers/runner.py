@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
-from watchlist.errors import ConfigError
+from watchlist.errors import ConfigError, NotAvailable
 from watchlist.sites import Expectations, SiteConfig
 from watchlist.store import RunRecord, open_store, record_run
 
@@ -63,10 +64,58 @@ class CrawlReport:
     started_at: datetime
     expect: Expectations = field(default_factory=Expectations)
     stats: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how the site is crawled, said once
+    skipped: str | None = None  # why the site could not be crawled at all (mark_skipped)
+
+    def count(self, name: str) -> int:
+        """The crawl's ``watchlist/<name>`` counter."""
+        return int(self.stats.get(f"watchlist/{name}", 0) or 0)
+
+    @property
+    def result(self) -> str:
+        """``ok``, ``warning`` (see :attr:`warnings`) or ``FAILED`` (see :attr:`problem`).
+
+        ``skipped`` when the site could not be crawled at all (see :attr:`skipped`).
+        """
+        if self.skipped:
+            return "skipped"
+        if not self.ok:
+            return "FAILED"
+        return "warning" if self.warnings else "ok"
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the crawl could not read well: shown in the summary, kept in ``crawl_runs``.
+
+        A warning does not fail the crawl (its exit code stays 0) but the result reads
+        "warning", never "ok": pages left unread, posts that had to be told apart by a
+        made-up anchor on most of a page, most posts without a date or an author.
+        """
+        found: list[str] = []
+        unread = self.count("pagination_not_followed")
+        if unread:
+            why = (
+                "the page budget (max_pages) ran out"
+                if self.count("max_pages_reached")
+                else "set selectors.next_page to the site's pagination links"
+            )
+            found.append(f"{unread} pages link to further pages that were not read ({why})")
+        colliding = self.count("pages_mostly_colliding")
+        if colliding:
+            found.append(
+                f"{colliding} pages where most posts share a permalink (set selectors.permalink)"
+            )
+        for name, what in (("posts_without_date", "a date"), ("posts_without_author", "an author")):
+            missing = self.count(name)
+            if self.posts and missing * 2 > self.posts:
+                found.append(f"{missing} of {self.posts} posts without {what}")
+        return found
 
     @property
     def problem(self) -> str | None:
         """Why this crawl counts as failed, or None when it went well."""
+        if self.skipped:
+            return self.skipped
         if self.finish_reason not in ("finished", "closespider_pagecount"):
             return f"the crawl ended with {self.finish_reason!r}"
         sent = self.pages + self.failed_requests
@@ -101,7 +150,11 @@ class CrawlReport:
             new_sightings=self.new_sightings,
             failed_requests=self.failed_requests,
             problem=self.problem or (self.last_error if self.failed_requests else None),
-            stats=self.stats,
+            stats={
+                **self.stats,
+                "watchlist/warnings": self.warnings,
+                "watchlist/notes": self.notes,
+            },
         )
 
 
@@ -142,8 +195,13 @@ def crawl_sites(
 ) -> list[CrawlReport]:
     """Crawl ``sites`` at once into the store at ``database_url``; one report per site."""
     spiders = [(site, spider_for(site)) for site in sites]
+    not_run: dict[str, CrawlReport] = {}
     for site, spidercls in spiders:
-        spidercls.preflight(site)
+        try:
+            spidercls.preflight(site)
+        except NotAvailable as exc:  # this site cannot run here; the others still do
+            not_run[site.name] = _not_run(site, str(exc))
+    spiders = [(site, spidercls) for site, spidercls in spiders if site.name not in not_run]
     process = CrawlerProcess(project_settings(database_url, log_level))
     progress = Progress({site.name: SiteProgress() for site in sites})
     started = time.monotonic()
@@ -170,7 +228,11 @@ def crawl_sites(
     if ticker is not None and ticker.running:
         ticker.stop()
     elapsed = time.monotonic() - started
-    reports = [_report(site, crawler, elapsed, started_at) for site, crawler in crawlers]
+    crawled = {
+        site.name: mark_skipped(site, _report(site, crawler, elapsed, started_at))
+        for site, crawler in crawlers
+    }
+    reports = [not_run.get(site.name) or crawled[site.name] for site in sites]
     store = open_store(database_url)
     try:
         for report in reports:
@@ -199,10 +261,48 @@ def _read_progress(crawler: Crawler, progress: SiteProgress) -> None:
     progress.failed = int(stats.get("watchlist/failed_requests", 0))
 
 
+def _not_run(site: SiteConfig, reason: str) -> CrawlReport:
+    """The report of a site that was not crawled: ``reason`` says why."""
+    report = _report(site, None, 0.0, datetime.now(UTC))
+    report.skipped = reason
+    return report
+
+
+_DNS_FAILURES = ("CannotResolveHostError", "DNSLookupError")
+
+
+def mark_skipped(site: SiteConfig, report: CrawlReport) -> CrawlReport:
+    """``report``, marked skipped when its stats show the site could not be crawled at all.
+
+    Only a crawl that fetched nothing is judged: every request refused for a private address,
+    a host that does not resolve, or a robots.txt that forbids every page asked for.
+    """
+    if report.pages or report.unchanged or report.skipped:
+        return report
+    stats = report.stats
+    dns_failures = sum(
+        int(count)
+        for key, count in stats.items()
+        if key.startswith("downloader/exception_type_count/") and key.endswith(_DNS_FAILURES)
+    )
+    if stats.get("watchlist/private_address_refused"):
+        why = stats.get("watchlist/private_address_last") or "a private address"
+        report.skipped = f"refused: {why}; set allow_private: true for a site on a private network"
+    elif dns_failures:
+        hosts = ", ".join(sorted({urlsplit(url).hostname or url for url in site.start_urls}))
+        report.skipped = f"{hosts} does not resolve (no DNS answer)"
+    elif stats.get("robotstxt/forbidden"):
+        report.skipped = (
+            f"robots.txt forbids every page asked for ({stats['robotstxt/forbidden']} requests); "
+            "obey_robots: false only with the site's permission"
+        )
+    return report
+
+
 def _report(
-    site: SiteConfig, crawler: Crawler, elapsed: float, started_at: datetime
+    site: SiteConfig, crawler: Crawler | None, elapsed: float, started_at: datetime
 ) -> CrawlReport:
-    stats: dict[str, Any] = crawler.stats.get_stats() if crawler.stats else {}
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler and crawler.stats else {}
     exceptions = {
         key.rsplit("/", 1)[-1]: value
         for key, value in stats.items()
@@ -236,4 +336,14 @@ def _report(
         started_at=stats.get("start_time") or started_at,
         expect=site.expect,
         stats=stats,
+        notes=crawl_notes(site),
     )
+
+
+def crawl_notes(site: SiteConfig) -> list[str]:
+    """What a user should know about how the site is crawled (shown once per crawl)."""
+    notes: list[str] = []
+    forum = site.type == "forum" and site.engine != "discourse"
+    if forum and site.resolved_selectors().thread_mark is None:
+        notes.append("every thread re-read: no thread_mark")
+    return notes

@@ -23,8 +23,14 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Names are resolved once, by a resolver that hands out only the answers a name may use
+# (no private address unless a site with allow_private covers the name): crawlers/resolver.py.
+TWISTED_DNS_RESOLVER = "crawlers.resolver.PublicAnswersResolver"
+
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateAddressMiddleware": 60,
+    # Above the retry middleware (550): a name refused at connect time is not retried.
+    "crawlers.middlewares.PrivateAnswerMiddleware": 560,
     "crawlers.middlewares.ConditionalRequestMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,

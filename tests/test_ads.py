@@ -474,12 +474,13 @@ def test_a_browser_that_cannot_start_fails_the_crawl_with_failed_requests(
     assert not [target for target in done.hits if target.startswith(("/ads", "/ad/"))]
 
 
-def test_a_missing_browser_stops_the_crawl_before_it_starts_with_exit_2(
+def test_a_missing_browser_skips_the_site_before_any_request(
     ad_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chrome"))
     done = crawl(ad_server, tmp_path / "seeds", f"sqlite:///{tmp_path / 'w.db'}")
-    assert done.result.code == 2, done.result.stdout + done.result.stderr
-    assert f"CHROMIUM_PATH={tmp_path / 'no-chrome'}: no such file" in done.result.stderr
-    assert len(done.result.stderr.strip().splitlines()) == 1
+    assert done.result.code == 1, done.result.stdout + done.result.stderr
+    assert "ads: skipped · site 'ads' needs a browser" in done.result.stdout
+    assert f"CHROMIUM_PATH={tmp_path / 'no-chrome'}: no such file" in done.result.stdout
+    assert done.result.stderr.strip() == "error: skipped ads (could not be crawled)"
     assert not done.hits

@@ -26,7 +26,7 @@ from crawlers.spiders.forum import ForumSpider
 from watchlist.demo import phpbb, smf, xenforo
 from watchlist.demo.page import Page
 from watchlist.demo.world import DemoPost, World
-from watchlist.presets import presets
+from watchlist.presets import PRESETS
 from watchlist.sites import REQUIRED, SiteConfig, find_site, load_site
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -258,7 +258,7 @@ def test_a_site_config_selector_overrides_only_that_selector_of_the_preset(
         encoding="utf-8",
     )
     site = load_site(config)
-    assert site.resolved_selectors().post == presets()["phpbb"].post
+    assert site.resolved_selectors().post == PRESETS["phpbb"].post
     out = list(spider_for(site).parse_thread(saved(engine, "thread-1.html")))
     items = [o for o in out if isinstance(o, PostItem)]
     expected = engine.site.world.thread_posts(1, 1)

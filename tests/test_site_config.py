@@ -38,6 +38,9 @@ def config(**changes: object) -> dict[str, object]:
         (config(allow_private=False), "config", "private address"),
         (config(colour="red"), "colour", "Extra inputs are not permitted"),
         (config(schedule="every day"), "schedule", "cron"),
+        (config(schedule="99 99 99 99 99"), "schedule", "cron"),
+        (config(schedule="0 0 31 2 * *"), "schedule", "five-field"),
+        (config(selectors={"next_page": "a["}), "selectors.next_page", "not a CSS selector"),
     ],
 )
 def test_invalid_config_raises_config_error_naming_file_and_field(

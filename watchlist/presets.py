@@ -19,83 +19,73 @@ selectors, and its preset is empty.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from watchlist.sites import Selectors
+from watchlist.selectors import Selectors
 
 ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse")
 
 
-def presets() -> dict[str, Selectors]:
-    """``{engine: selectors}`` for every engine that has HTML selectors."""
-    from watchlist.sites import Selectors
-
-    return {
-        # Discuz! X3: board pages forum-<fid>-<page>.html, threads thread-<tid>-<page>-1.html.
-        "discuz": Selectors(
-            thread_row="tbody[id^=normalthread_]",
-            thread_links="a.xst",
-            thread_mark="td.num a, td.by:last-child em",
-            next_page="div.pg a.nxt",
-            title="#thread_subject",
-            post="div[id^=post_]",
-            post_body="td.t_f",
-            author=".authi a",
-            posted_at="em[id^=authorposton]",
-            permalink="a[id^=postnum]",
+PRESETS: dict[str, Selectors] = {
+    # Discuz! X3: board pages forum-<fid>-<page>.html, threads thread-<tid>-<page>-1.html.
+    "discuz": Selectors(
+        thread_row="tbody[id^=normalthread_]",
+        thread_links="a.xst",
+        thread_mark="td.num a, td.by:last-child em",
+        next_page="div.pg a.nxt",
+        title="#thread_subject",
+        post="div[id^=post_]",
+        post_body="td.t_f",
+        author=".authi a",
+        posted_at="em[id^=authorposton]",
+        permalink="a[id^=postnum]",
+    ),
+    # phpBB 3.1-3.3 (prosilver and styles built on it): viewforum.php?f=<id>&start=<n>,
+    # viewtopic.php?t=<id>&start=<n>; posts div#p<id>; permalinks viewtopic.php?p=<id>#p<id>.
+    # Attachments shown below the text (dl.attachbox) are read for their images; the first
+    # body match (div.content) gives the text. Views (dd.views) stay out of the mark.
+    "phpbb": Selectors(
+        thread_row="ul.topiclist.topics > li.row",
+        thread_links="a.topictitle",
+        thread_mark="dd.posts, dd.lastpost",
+        next_page="div.pagination a[rel=next]",
+        title="h2.topic-title a",
+        post="div.post[id^=p]",
+        post_body="div.content, dl.attachbox",
+        author="dl.postprofile dt :is(.username, .username-coloured)",
+        posted_at="p.author time",
+        permalink=".postbody a[href*='p='][href*='#p']",
+    ),
+    # SMF 2.1 and 2.0, and the SMF 1.x tables bitcointalk.org still serves:
+    # index.php?board=<id>.<start>, index.php?topic=<id>.<start>; permalinks
+    # index.php?topic=<id>.msg<msg>#msg<msg>. SMF prints dates as English text
+    # ("January 05, 2026, 10:00:00 AM"). Pages link no "next": the link after the current
+    # page's marker is the next page. Views stay out of the mark (last-post cell only).
+    "smf": Selectors(
+        thread_row="#topic_container > div, #messageindex tbody > tr, table.bordercolor tr",
+        thread_links="span[id^=msg_] a",
+        thread_mark="div.lastpost, td.lastpost, td > span.smalltext",
+        next_page=":is(span.current_page, strong, b) + a:is(.nav_page, .navPages)",
+        title="title",
+        post="div.post_wrapper, #quickModForm td.windowbg, #quickModForm td.windowbg2",
+        post_body="div.post, div.attachments",
+        author=":is(div.poster, td.poster_info, td[rowspan='2']) > :is(h4, b)",
+        posted_at=(
+            "div.keyinfo .smalltext, div.subject + div.smalltext, div[id^=subject_] + div.smalltext"
         ),
-        # phpBB 3.1-3.3 (prosilver and styles built on it): viewforum.php?f=<id>&start=<n>,
-        # viewtopic.php?t=<id>&start=<n>; posts div#p<id>; permalinks viewtopic.php?p=<id>#p<id>.
-        # Attachments shown below the text (dl.attachbox) are read for their images; the first
-        # body match (div.content) gives the text. Views (dd.views) stay out of the mark.
-        "phpbb": Selectors(
-            thread_row="ul.topiclist.topics > li.row",
-            thread_links="a.topictitle",
-            thread_mark="dd.posts, dd.lastpost",
-            next_page="div.pagination a[rel=next]",
-            title="h2.topic-title a",
-            post="div.post[id^=p]",
-            post_body="div.content, dl.attachbox",
-            author="dl.postprofile dt :is(.username, .username-coloured)",
-            posted_at="p.author time",
-            permalink=".postbody a[href*='p='][href*='#p']",
-        ),
-        # SMF 2.1 and 2.0, and the SMF 1.x tables bitcointalk.org still serves:
-        # index.php?board=<id>.<start>, index.php?topic=<id>.<start>; permalinks
-        # index.php?topic=<id>.msg<msg>#msg<msg>. SMF prints dates as English text
-        # ("January 05, 2026, 10:00:00 AM"). Pages link no "next": the link after the current
-        # page's marker is the next page. Views stay out of the mark (last-post cell only).
-        "smf": Selectors(
-            thread_row="#topic_container > div, #messageindex tbody > tr, table.bordercolor tr",
-            thread_links="span[id^=msg_] a",
-            thread_mark="div.lastpost, td.lastpost, td > span.smalltext",
-            next_page=":is(span.current_page, strong, b) + a:is(.nav_page, .navPages)",
-            title="title",
-            post="div.post_wrapper, #quickModForm td.windowbg, #quickModForm td.windowbg2",
-            post_body="div.post, div.attachments",
-            author=":is(div.poster, td.poster_info, td[rowspan='2']) > :is(h4, b)",
-            posted_at=(
-                "div.keyinfo .smalltext, div.subject + div.smalltext,"
-                " div[id^=subject_] + div.smalltext"
-            ),
-            permalink="a[href*='.msg'][href*='#msg']",
-        ),
-        # XenForo 2: /forums/<slug>.<id>/page-<n>, /threads/<slug>.<id>/page-<n>; posts
-        # article.message--post with <time datetime> and a /threads/<slug>.<id>/post-<id> link.
-        # Thread prefixes are links too, hence the /threads/ filter on the title link.
-        "xenforo": Selectors(
-            thread_row="div.structItem--thread",
-            thread_links=".structItem-title a[href*='/threads/']",
-            thread_mark=(
-                ".structItem-cell--meta dl:not(.structItem-minor) dd, .structItem-latestDate"
-            ),
-            next_page="a.pageNav-jump--next",
-            title="h1.p-title-value",
-            post="article.message--post",
-            post_body=".message-body .bbWrapper, .message-attachments",
-            author=".message-name .username",
-            posted_at=".message-attribution-main time.u-dt",
-            permalink=".message-attribution a[href*='/post-']",
-        ),
-    }
+        permalink="a[href*='.msg'][href*='#msg']",
+    ),
+    # XenForo 2: /forums/<slug>.<id>/page-<n>, /threads/<slug>.<id>/page-<n>; posts
+    # article.message--post with <time datetime> and a /threads/<slug>.<id>/post-<id> link.
+    # Thread prefixes are links too, hence the /threads/ filter on the title link.
+    "xenforo": Selectors(
+        thread_row="div.structItem--thread",
+        thread_links=".structItem-title a[href*='/threads/']",
+        thread_mark=(".structItem-cell--meta dl:not(.structItem-minor) dd, .structItem-latestDate"),
+        next_page="a.pageNav-jump--next",
+        title="h1.p-title-value",
+        post="article.message--post",
+        post_body=".message-body .bbWrapper, .message-attachments",
+        author=".message-name .username",
+        posted_at=".message-attribution-main time.u-dt",
+        permalink=".message-attribution a[href*='/post-']",
+    ),
+}

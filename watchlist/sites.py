@@ -7,7 +7,6 @@ them. docs/sites.md documents every field.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -17,40 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from watchlist.addresses import is_private_host
 from watchlist.errors import ConfigError
-from watchlist.presets import ENGINES, presets
+from watchlist.presets import ENGINES, PRESETS
+from watchlist.selectors import Selectors
 
 SiteType = Literal["forum", "ads", "telegram"]
 Render = Literal["http", "browser"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
 
 
-class Selectors(BaseModel):
-    """CSS selectors for the parts of a site; any may be omitted where a preset knows it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    thread_row: str | None = None  # board page: one thread's row (holds link and mark)
-    thread_links: str | None = None  # board page: links to threads (ads: links to ads)
-    thread_mark: str | None = None  # in a row: what moves on a reply (count, last-post time)
-    next_page: str | None = None  # board or thread page: the link to the next page
-    load_more: str | None = None  # browser listing: a "load more" button to click
-    title: str | None = None
-    post: str | None = None  # thread page: one post (ads: the ad)
-    post_body: str | None = None  # in a post: its text
-    author: str | None = None
-    posted_at: str | None = None
-    permalink: str | None = None  # in a post: the link to the post itself
-    contact: str | None = None  # ad page: where a revealed contact appears (added to the text)
-
-    def over(self, preset: Selectors) -> Selectors:
-        """These selectors, with the preset's filling whatever these leave out."""
-        mine = self.model_dump(exclude_none=True)
-        return preset.model_copy(update=mine)
-
-
-PRESETS: dict[str, Selectors] = presets()
 REQUIRED: dict[str, tuple[str, ...]] = {
     "forum": ("thread_links", "post", "post_body"),
     "ads": ("thread_links", "post_body"),
@@ -94,6 +69,7 @@ class SiteConfig(BaseModel):
     cookies: dict[str, str] = Field(default_factory=dict)
     scrolls: int = Field(default=0, ge=0, le=200)  # browser listings: infinite-scroll rounds
     timezone: str = "UTC"
+    language: str | None = None  # the language of its post times (a dateparser code: zh, ru)
     allow_private: bool = False
     expect: Expectations = Expectations()
 
@@ -133,8 +109,9 @@ class SiteConfig(BaseModel):
     @classmethod
     def _schedule_is_cron(cls, schedule: str | None) -> str | None:
         if schedule is not None:
-            fields = schedule.split()
-            if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            from croniter import croniter
+
+            if len(schedule.split()) != 5 or not croniter.is_valid(schedule):
                 raise ValueError(f"{schedule!r} is not a five-field cron expression")
         return schedule
 
@@ -146,6 +123,16 @@ class SiteConfig(BaseModel):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {name!r}") from exc
         return name
+
+    @field_validator("language")
+    @classmethod
+    def _language_is_known(cls, language: str | None) -> str | None:
+        if language is not None:
+            from dateparser.data.languages_info import language_order  # slow: only when set
+
+            if language not in language_order:
+                raise ValueError(f"unknown language {language!r}; use a code such as zh, en, ru")
+        return language
 
     @model_validator(mode="before")
     @classmethod
@@ -187,23 +174,6 @@ class SiteConfig(BaseModel):
         """The config's selectors over its engine's preset."""
         preset = PRESETS.get(self.engine or "", Selectors())
         return self.selectors.over(preset)
-
-
-def is_private_host(host: str) -> bool:
-    """True for ``localhost`` and loopback, private, link-local or reserved IP literals."""
-    if host.lower() in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_unspecified
-    )
 
 
 def load_site(path: Path) -> SiteConfig:

@@ -32,9 +32,10 @@ from crawlers.browser import (
     reveal_contacts,
     wait_for,
 )
+from crawlers.dates import parse_datetime
 from crawlers.items import PostItem
 from crawlers.spiders.base import SiteSpider
-from crawlers.text import element_text, image_sources, parse_datetime
+from crawlers.text import element_text, image_sources
 from watchlist.sites import SiteConfig
 from watchlist.store import known_post_urls
 

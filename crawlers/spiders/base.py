@@ -42,6 +42,7 @@ class SiteSpider(scrapy.Spider):
         self.config = config
         self.allowed_domains = list(config.allowed_domains)
         self.requested = 0
+        self.requested_urls: set[str] = set()  # every URL this crawl asked for
         self.memory: dict[str, PageMemory] = {}
         self.validators: dict[str, tuple[str, str]] = {}  # filled by the conditional middleware
         self.database_url = ""
@@ -122,6 +123,7 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("watchlist/max_pages_reached")
             return None
         self.requested += 1
+        self.requested_urls.add(url)
         meta = dict(meta or {})
         if self.config.proxy:
             meta.setdefault("proxy", self.config.proxy)

@@ -11,19 +11,18 @@ Board pages are fetched conditionally (``ETag``/``Last-Modified``, see ``middlew
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawlers.items import PostItem, ThreadDone
+from crawlers.pagination import Pagination
+from crawlers.permalinks import on_site
+from crawlers.posts import PostReader
 from crawlers.spiders.base import SiteSpider
-from crawlers.text import element_text, image_sources, parse_datetime
 from crawlers.urls import canonical
-from watchlist.sites import Selectors
 
 NOT_MODIFIED = 304
 
@@ -36,7 +35,10 @@ class ForumSpider(SiteSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.selectors = self.config.resolved_selectors()
-        self.xpaths = PostQueries.of(self.selectors)
+        self.reader = PostReader(self.config)
+        self.pagination = Pagination.of(self.selectors.next_page)
+        self.threads: dict[str, _Thread] = {}  # by the URL the board links to
+        self.pagination_seen: dict[str, set[str]] = {}  # page -> pagination links not followed
 
     async def start(self) -> AsyncIterator[Request]:
         """The site's start URLs, read as board pages."""
@@ -53,30 +55,54 @@ class ForumSpider(SiteSpider):
         )
 
     def parse_board(self, response: Response) -> Iterator[Request]:
-        """A board page: follow its threads that moved, then its next page."""
+        """A board page: follow its threads that moved, then its next pages."""
         stats = self.crawler.stats
         if response.status == NOT_MODIFIED:
             stats.inc_value("watchlist/pages_unchanged")
             return
-        sel = self.selectors
+        if not isinstance(response, TextResponse):
+            stats.inc_value("watchlist/pages_not_html")
+            return
         threads = list(self._threads(response))
         if not threads:
             stats.inc_value("watchlist/board_pages_without_threads")
         for url, mark in threads:
+            if url in self.threads:  # listed on two board pages (a sticky thread)
+                continue
             known = self.memory.get(url)
             if mark is not None and known is not None and known.mark == mark:
                 stats.inc_value("watchlist/threads_unchanged")
                 continue
-            request = self.request(
-                url, self.parse_thread, meta={"thread": url, "mark": mark, "thread_posts": 0}
-            )
+            request = self.request(url, self.parse_thread, meta={"thread": url, "mark": mark})
+            if request is not None:
+                self.threads[url] = _Thread(mark=mark, pages={url})
+                yield request
+        root = response.selector.root
+        for url in self._pagination(response, root):
+            request = self._board_request(url)
             if request is not None:
                 yield request
-        if sel.next_page:
-            for href in response.css(sel.next_page).css("::attr(href)").getall()[:1]:
-                request = self._board_request(canonical(response.urljoin(href)))
-                if request is not None:
-                    yield request
+
+    def _pagination(self, response: TextResponse, root: Any) -> list[str]:
+        """The on-site pages this page's pagination leads to; the rest is remembered as seen."""
+        here = canonical(response.url.split("#")[0])
+        links = (
+            canonical(response.urljoin(h)).split("#")[0] for h in self.pagination.to_follow(root)
+        )
+        follow = [
+            url
+            for url in dict.fromkeys(links)
+            if url != here and url not in self.requested_urls and on_site(url, self.allowed_domains)
+        ]
+        seen = {canonical(response.urljoin(h)).split("#")[0] for h in self.pagination.seen(root)}
+        unrequested = {
+            url
+            for url in seen - set(follow) - self.requested_urls - {here}
+            if on_site(url, self.allowed_domains)
+        }
+        if unrequested:
+            self.pagination_seen[here] = unrequested
+        return follow
 
     def _threads(self, response: Response) -> Iterator[tuple[str, str | None]]:
         """(thread URL, mark or None) for each thread a board page lists, once each."""
@@ -116,116 +142,66 @@ class ForumSpider(SiteSpider):
         return " | ".join(p for p in parts if p) or None
 
     def parse_thread(self, response: Response) -> Iterator[PostItem | ThreadDone | Request]:
-        """A thread page: one item per post, then the thread's next page (or its end)."""
-        sel = self.selectors
+        """A thread page: one item per post, then every page of the thread it leads to.
+
+        The thread is done — its mark handed to the store with its last post — once every page
+        reached from its first one has been read; a page that could not be requested (page
+        budget) or that failed leaves the thread undone, so the next crawl reads it again.
+        """
         stats = self.crawler.stats
-        thread = response.meta.get("thread")
-        title = None
-        if sel.title:
-            title = " ".join(response.css(sel.title).css("::text").getall()).strip() or None
+        if not isinstance(response, TextResponse):
+            stats.inc_value("watchlist/pages_not_html")
+            return
+        page_url = canonical(response.url.split("#")[0])
+        key = response.meta.get("thread") or page_url
+        thread = self.threads.get(key)
+        if thread is None:  # a thread page reached without its board (a start URL, a test)
+            meta = response.meta
+            thread = _Thread(meta.get("mark"), {page_url}, posts=int(meta.get("thread_posts", 0)))
+            self.threads[key] = thread
+        posts = self.reader.posts(response, page_url, stats, first_page=page_url == key)
         found = 0
-        xp = self.xpaths
-        for post in response.xpath(xp.post):
-            element = post.root  # lxml, queried with compiled XPath: no selector objects
-            bodies = xp.body(element)
-            if not bodies:
+        for post in posts:
+            first_page = thread.seen.setdefault(post.key, page_url)
+            if first_page != page_url:  # the same post shown again on another page
+                stats.inc_value("watchlist/repeated_posts")
                 continue
             found += 1
-            yield PostItem(
-                url=self._permalink(response, element),
-                site=self.config.name,
-                text=element_text(bodies[0]),
-                title=title,
-                author=self._author(element),
-                posted_at=self._posted_at(element),
-                image_urls=[
-                    response.urljoin(src) for body in bodies for src in image_sources(body)
-                ],
-                thread_url=thread,
-            )
-        if not found:
+            post.item.thread_url = response.meta.get("thread")
+            yield post.item
+        if not posts:
             stats.inc_value("watchlist/thread_pages_without_posts")
-        posts = int(response.meta.get("thread_posts", 0)) + found
-        next_href = response.css(sel.next_page).css("::attr(href)").get() if sel.next_page else None
-        if next_href:
-            meta = {"thread": thread, "mark": response.meta.get("mark"), "thread_posts": posts}
-            request = self.request(
-                canonical(response.urljoin(next_href)), self.parse_thread, meta=meta
-            )
-            if request is not None:
-                yield request
-                return
-        mark = response.meta.get("mark")
-        if thread and mark and not next_href:
-            yield ThreadDone(self.config.name, thread, mark, posts)
+        thread.posts += found
+        for url in self._pagination(response, response.selector.root):
+            request = self.request(url, self.parse_thread, meta={"thread": key})
+            if request is None:
+                thread.cut = True
+                continue
+            thread.pages.add(url)
+            thread.pending += 1
+            yield request
+        thread.pending -= 1
+        if thread.pending == 0:
+            thread.seen.clear()
+            if thread.mark and not thread.cut and response.meta.get("thread"):
+                yield ThreadDone(self.config.name, key, thread.mark, thread.posts)
 
-    def _permalink(self, response: Response, post: Any) -> str:
-        """The post's own link: the preset's ``permalink``, else ``#pid`` + the post's id."""
-        page_url = canonical(response.url.split("#")[0])
-        if self.xpaths.permalink:
-            hrefs = self.xpaths.permalink(post)
-            if hrefs and str(hrefs[0]).strip():
-                return canonical(response.urljoin(str(hrefs[0]).strip()))
-        element_id = post.get("id") or ""
-        anchor = "".join(ch for ch in element_id if ch.isdigit())
-        return f"{page_url}#pid{anchor}" if anchor else page_url
-
-    def _author(self, post: Any) -> str | None:
-        if not self.xpaths.author:
-            return None
-        author = " ".join(str(t) for t in self.xpaths.author(post)).strip()
-        return author or None
-
-    def _posted_at(self, post: Any) -> Any:
-        if not self.xpaths.posted_at:
-            return None
-        raw = " ".join(str(t) for t in self.xpaths.posted_at(post))
-        posted_at = parse_datetime(raw, self.config.timezone)
-        if posted_at is None:
-            self.crawler.stats.inc_value("watchlist/posts_without_date")
-        return posted_at
+    def closed(self, reason: str) -> None:
+        """Count the pages whose pagination led somewhere this crawl never went."""
+        requested = self.requested_urls
+        unread = sum(1 for urls in self.pagination_seen.values() if urls - requested)
+        if unread:
+            self.crawler.stats.set_value("watchlist/pagination_not_followed", unread)
+        super().closed(reason)
 
 
-@dataclass(frozen=True, slots=True)
-class PostQueries:
-    """The post selectors as compiled XPath, built once: one query per field of each post.
+@dataclass(slots=True)
+class _Thread:
+    """A thread being read: its board mark, the pages reached, and what they held."""
 
-    ``post`` is an XPath string (for the page's parsel selector); the others are compiled
-    ``lxml.etree.XPath`` run on a post's lxml element — about twice as fast as parsel queries,
-    which wrap every result in a selector. ``(A | B)/@href`` also works for comma-separated CSS
-    (``a.x, a.y``), where appending ``::attr(href)`` to the CSS binds to the last alternative.
-    """
-
-    post: str
-    body: Any
-    author: Any
-    posted_at: Any
-    permalink: Any
-
-    @classmethod
-    def of(cls, selectors: Selectors) -> PostQueries:
-        def xp(css: str | None) -> str | None:
-            return f"({css2xpath(css)})" if css else None
-
-        author, stamp, permalink = (
-            xp(selectors.author),
-            xp(selectors.posted_at),
-            xp(selectors.permalink),
-        )
-
-        def compiled(expression: str | None) -> Any:
-            return etree.XPath(expression, smart_strings=False) if expression else None
-
-        return cls(
-            post=css2xpath(selectors.post or "*"),
-            body=compiled(css2xpath(selectors.post_body or "*")),
-            author=compiled(f"{author}//text()" if author else None),
-            # In document order: the datetime/data-time/title attributes, then the text.
-            posted_at=compiled(
-                f"{stamp}/descendant-or-self::*/@*[name()='datetime' or name()='data-time'"
-                f" or name()='title'] | {stamp}//text()"
-                if stamp
-                else None
-            ),
-            permalink=compiled(f"{permalink}/@href" if permalink else None),
-        )
+    mark: str | None
+    pages: set[str]
+    pending: int = 1  # pages requested and not read yet
+    posts: int = 0  # posts yielded
+    cut: bool = False  # a page of it could not be requested
+    seen: dict[str, str] = field(default_factory=dict)  # a post's key -> the page it was on

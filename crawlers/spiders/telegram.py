@@ -29,9 +29,10 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 from scrapy.http import Request, Response
 
+from crawlers.dates import parse_datetime
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
-from crawlers.text import element_text, parse_datetime
+from crawlers.text import element_text
 from watchlist.store import known_post_urls
 
 TELEGRAM_HOSTS = ("t.me", "telegram.me")

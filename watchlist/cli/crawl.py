@@ -1,4 +1,4 @@
-"""``watchlist crawl`` and ``watchlist demo``: the only CLI commands that start Scrapy."""
+"""``watchlist crawl``: with ``watchlist demo``, which calls it, the only way to start Scrapy."""
 
 from __future__ import annotations
 
@@ -26,9 +26,6 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to ``app``."""
     app.command("crawl")(crawl_command)
-    from watchlist.cli.demo import demo_command
-
-    app.command("demo")(demo_command)
 
 
 def crawl_command(
@@ -77,10 +74,12 @@ def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) ->
             log_level="INFO" if verbose else "WARNING",
         )
     print_reports(reports)
-    failed = [r for r in reports if not r.ok]
-    if failed:
-        names = ", ".join(r.site for r in failed)
-        raise CrawlError(f"crawl failed for {names}")
+    failed = [r.site for r in reports if not r.ok and not r.skipped]
+    skipped = [r.site for r in reports if r.skipped]
+    if failed or skipped:
+        parts = [f"crawl failed for {', '.join(failed)}"] if failed else []
+        parts += [f"skipped {', '.join(skipped)} (could not be crawled)"] if skipped else []
+        raise CrawlError("; ".join(parts))
     return reports
 
 
@@ -115,6 +114,9 @@ def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], Non
         yield update
 
 
+RESULT_STYLE = {"ok": "green", "warning": "yellow", "skipped": "yellow"}
+
+
 def print_reports(reports: list[CrawlReport]) -> None:
     """The crawl summary: a table with a row per site, then the reason of each failure."""
     table = Table(title="crawl summary", title_justify="left")
@@ -125,7 +127,7 @@ def print_reports(reports: list[CrawlReport]) -> None:
     for r in reports:
         table.add_row(
             inert(r.site, keep_newlines=False),
-            Text("ok", style="green") if r.ok else Text("FAILED", style="red"),
+            Text(r.result, style=RESULT_STYLE.get(r.result, "red")),
             str(r.pages),
             str(r.unchanged),
             str(r.posts),
@@ -136,11 +138,29 @@ def print_reports(reports: list[CrawlReport]) -> None:
         )
     console.print(table)
     for r in reports:
+        if r.skipped:
+            skipped = f"{r.site}: skipped · {r.skipped}"
+            console.print(inert(skipped, keep_newlines=False, style="yellow"))
+            continue
         line = (
-            f"{r.site}: {'ok' if r.ok else 'FAILED'} · {r.pages} pages, {r.unchanged} unchanged, "
+            f"{r.site}: {r.result} · {r.pages} pages, {r.unchanged} unchanged, "
             f"{r.posts} posts ({r.new_posts} new), {r.new_entries} new entries, "
             f"{r.new_sightings} new sightings, {r.failed_requests} failed requests"
         )
+        quality = [
+            f"{n} {what}"
+            for n, what in (
+                (r.count("posts_without_date"), "posts without a date"),
+                (r.count("posts_without_author"), "posts without an author"),
+                (r.count("permalink_collisions"), "permalink collisions"),
+                (r.count("repeated_posts"), "repeated posts skipped"),
+                (r.count("pagination_not_followed"), "pages with pagination not followed"),
+                (r.count("private_address_refused"), "requests refused (private address)"),
+            )
+            if n
+        ]
+        if quality:
+            line += "; " + ", ".join(quality)
         if r.images:
             line += (
                 f"; {r.images} images: {r.qr_codes} QR codes decoded, "
@@ -152,3 +172,7 @@ def print_reports(reports: list[CrawlReport]) -> None:
             if r.last_error:
                 reason += f"; last error: {r.last_error}"
             console.print(inert(f"  error: {reason}", keep_newlines=False, style="red"))
+        for warning in r.warnings:
+            console.print(inert(f"  warning: {warning}", keep_newlines=False, style="yellow"))
+        for note in r.notes:
+            console.print(inert(f"  note: {note}", keep_newlines=False))

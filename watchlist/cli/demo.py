@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from watchlist import settings
 from watchlist.cli.crawl import run_crawl
 from watchlist.cli.options import DbOption, store_for
 from watchlist.cli.render import console, inert
-from watchlist.demo import serve
-from watchlist.demo.catalog import CATALOG
-from watchlist.errors import WatchlistError
-from watchlist.sites import SiteConfig
+from watchlist.demo.launch import demo_sites
 from watchlist.store import EntryFilter, list_entries
 from watchlist.store.queries import evidence_urls, summary
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to ``app``."""
+    app.command("demo")(demo_command)
 
 
 def demo_command(
@@ -37,33 +39,12 @@ def demo_command(
 
         watchlist demo
     """
-    from watchlist.browser import find_chromium
-    from watchlist.settings import load as load_settings
-
-    specs = [s for s in CATALOG if not only or s.name in only]
-    unknown = set(only or ()) - {s.name for s in CATALOG}
-    if unknown:
-        names = ", ".join(s.name for s in CATALOG)
-        raise WatchlistError(f"no demo site {', '.join(sorted(unknown))}; demo sites: {names}")
-    configs: list[SiteConfig] = []
-    with ExitStack() as stack:
-        for spec in specs:
-            if spec.needs_browser:
-                found = find_chromium(load_settings().chromium_path)
-                if found.path is None:
-                    console.print(f"{spec.name}: skipped: {found.reason}", markup=False)
-                    continue
-            try:
-                running = stack.enter_context(
-                    serve(spec.site(f"http://127.0.0.1:{spec.port}"), port=spec.port)
-                )
-            except OSError as exc:
-                raise WatchlistError(
-                    f"cannot serve {spec.name} on 127.0.0.1:{spec.port}: {exc.strerror}"
-                ) from exc
-            console.print(f"{spec.name} at {running.base_url}", markup=False)
-            configs.append(spec.config(running.base_url))
-        reports = run_crawl(configs, db)
+    with demo_sites(only, settings.load().chromium_path) as sites:
+        for name, why in sites.skipped:
+            console.print(f"{name}: skipped: {why}", markup=False)
+        for name, base_url in sites.served:
+            console.print(f"{name} at {base_url}", markup=False)
+        reports = run_crawl(sites.configs, db)
     store = store_for(db)
     totals = summary(store)
     pages = sum(r.pages for r in reports)

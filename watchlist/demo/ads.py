@@ -36,12 +36,13 @@ from urllib.parse import parse_qs, urlsplit
 import phonenumbers
 from PIL import Image
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import ATTACHMENTS, attachment
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, JSON_TYPE, PNG_TYPE, TEXT_TYPE, Page, esc
 from watchlist.demo.page import html_page as _html
 from watchlist.demo.phrases import MOBILE_PREFIXES, WORDS
 from watchlist.demo.world import World
-from watchlist.sites import Render, Selectors, SiteConfig
+from watchlist.sites import Render, SiteConfig
 
 DEMO_PORT = 8770  # the fixed port of `watchlist demo` and seeds/sites/demo-ads.yaml
 PAGE_SIZE = 8
@@ -203,35 +204,20 @@ class AdSite:
 
 
 def site_config(base_url: str, name: str = "demo-ads", render: Render = "browser") -> SiteConfig:
-    """The config that crawls the demo ad site at ``base_url`` (JS pages, or the classic ones)."""
-    selectors = Selectors(
-        thread_links="a.ad-card",
-        post="div.ad",
-        post_body=".ad-body",
-        title="h1.ad-title",
-        author=".ad-author",
-        posted_at="time.ad-date",
-        contact=".contact",
-    )
+    """The shipped demo-ads config at ``base_url``; ``render="http"``: the classic pages."""
     if render == "browser":
-        start, extra = "/ads", {"scrolls": 10, "reveal": ["button.show-contact"]}
-        selectors = selectors.model_copy(update={"load_more": "button.load-more"})
-    else:
-        start, extra = "/classic/list-1.html", {}
-        selectors = selectors.model_copy(update={"next_page": "a.next"})
-    return SiteConfig.model_validate(
-        {
-            "name": name,
-            "type": "ads",
-            "start_urls": [base_url + start],
-            "render": render,
-            "selectors": selectors,
-            "max_pages": 1000,
-            "delay": 0,
-            "timezone": "UTC",
-            "allow_private": True,
-            **extra,
-        }
+        return shipped_config("demo-ads", base_url, name=name)
+    shipped = shipped_config("demo-ads", base_url).selectors
+    selectors = shipped.model_copy(update={"load_more": None, "next_page": "a.next"})
+    return shipped_config(
+        "demo-ads",
+        base_url,
+        name=name,
+        start_paths=["/classic/list-1.html"],
+        render="http",
+        scrolls=0,
+        reveal=[],
+        selectors=selectors.model_dump(exclude_none=True),
     )
 
 

@@ -1,7 +1,9 @@
 """The bundled demo sites: one of each kind, each on a fixed loopback port.
 
-``watchlist demo`` serves them all and crawls them; ``seeds/sites/demo-<kind>.yaml`` points at
-the same ports (a test keeps the two in step). Ports are fixed so re-runs crawl the same URLs.
+``watchlist demo`` serves them all and crawls each with its shipped config,
+``seeds/sites/<name>.yaml`` (the one source of every demo site's config), whose start URLs
+point at the same ports (a test keeps the two in step). Ports are fixed so re-runs crawl the
+same URLs.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from watchlist.demo import ads, discourse, phpbb, smf, telegram, xenforo
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.discuz import DiscuzSite
 from watchlist.demo.server import DemoSite
-from watchlist.demo.site import demo_site
 from watchlist.demo.world import World
 from watchlist.sites import SiteConfig
 
@@ -24,38 +26,28 @@ class DemoSpec:
     name: str
     port: int
     site: Callable[[str], DemoSite]  # from the base URL it is served at
-    config: Callable[[str], SiteConfig]  # from the base URL it is served at
     needs_browser: bool = False
 
-
-def _discuz_world() -> World:
-    return World(seed=7)
+    def config(self, base_url: str) -> SiteConfig:
+        """The shipped config of this demo site, served at ``base_url``."""
+        return shipped_config(self.name, base_url)
 
 
 CATALOG: tuple[DemoSpec, ...] = (
-    DemoSpec(
-        "demo-discuz",
-        8765,
-        lambda _base: DiscuzSite(_discuz_world()),
-        lambda base: demo_site(_discuz_world(), base),
-    ),
-    DemoSpec("demo-phpbb", 8766, lambda _base: phpbb.PhpbbSite(), phpbb.site_config),
-    DemoSpec("demo-smf", 8767, lambda base: smf.SmfSite(None, 2, base), smf.site_config),
-    DemoSpec("demo-xenforo", 8768, lambda _base: xenforo.XenforoSite(), xenforo.site_config),
+    DemoSpec("demo-discuz", 8765, lambda _base: DiscuzSite(World(seed=7))),
+    DemoSpec("demo-phpbb", 8766, lambda _base: phpbb.PhpbbSite()),
+    DemoSpec("demo-smf", 8767, lambda base: smf.SmfSite(None, 2, base)),
+    DemoSpec("demo-xenforo", 8768, lambda _base: xenforo.XenforoSite()),
     DemoSpec(
         "demo-discourse",
         discourse.DEMO_PORT,
         lambda _base: discourse.DiscourseSite(discourse.default_world()),
-        discourse.site_config,
     ),
-    DemoSpec(
-        "demo-ads", ads.DEMO_PORT, lambda _base: ads.AdSite(), ads.site_config, needs_browser=True
-    ),
+    DemoSpec("demo-ads", ads.DEMO_PORT, lambda _base: ads.AdSite(), needs_browser=True),
     DemoSpec(
         "demo-telegram",
         telegram.DEMO_PORT,
         lambda _base: telegram.TelegramChannel(World(seed=11)),
-        telegram.site_config,
     ),
 )
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import ATTACHMENTS, attachment
 from watchlist.demo.page import JSON_TYPE, PNG_TYPE, TEXT_TYPE, Page, esc
 from watchlist.demo.world import DemoPost, DemoThread, World
@@ -310,16 +311,8 @@ def _json(status: int, body: dict[str, Any]) -> Page:
 
 
 def site_config(base_url: str, name: str = DEMO_SITE, world: World | None = None) -> SiteConfig:
-    """The config that crawls the demo Discourse forum of ``world`` served at ``base_url``."""
-    site = DiscourseSite(world or default_world())
-    return SiteConfig(
-        name=name,
-        type="forum",
-        engine="discourse",
-        start_urls=[base_url + path for path in site.start_paths()],
-        render="http",
-        max_pages=100_000,
-        delay=0,
-        timezone="UTC",
-        allow_private=True,
+    """The shipped demo-discourse config, crawling the forum of ``world`` at ``base_url``."""
+    paths = DiscourseSite(world or default_world()).start_paths()
+    return shipped_config(
+        "demo-discourse", base_url, name=name, start_paths=paths, max_pages=100_000
     )

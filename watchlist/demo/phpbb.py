@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import attachment, attachment_id, attachment_path
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import DemoPost, World
@@ -86,18 +87,9 @@ class PhpbbSite:
 
 
 def site_config(base_url: str, name: str = DEMO_SITE, world: World | None = None) -> SiteConfig:
-    """The config that crawls a :class:`PhpbbSite` served at ``base_url`` (loopback, no delay)."""
-    site = PhpbbSite(world)
-    return SiteConfig(
-        name=name,
-        type="forum",
-        engine="phpbb",
-        start_urls=[base_url + path for path in site.board_paths()],
-        max_pages=100_000,
-        delay=0,
-        timezone="UTC",
-        allow_private=True,
-    )
+    """The shipped demo-phpbb config, crawling a :class:`PhpbbSite` served at ``base_url``."""
+    paths = PhpbbSite(world).board_paths()
+    return shipped_config("demo-phpbb", base_url, name=name, start_paths=paths, max_pages=100_000)
 
 
 def _download(world: World, query: dict[str, str]) -> bytes | None:

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import attachment, attachment_id, attachment_path
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import DemoPost, World
@@ -317,18 +318,9 @@ class SmfSite:
 def site_config(
     base_url: str, name: str = DEMO_SITE, version: Version = 2, world: World | None = None
 ) -> SiteConfig:
-    """The config that crawls an :class:`SmfSite` served at ``base_url`` (loopback, no delay)."""
-    site = SmfSite(world, version)
-    return SiteConfig(
-        name=name,
-        type="forum",
-        engine="smf",
-        start_urls=[base_url + path for path in site.board_paths()],
-        max_pages=100_000,
-        delay=0,
-        timezone="UTC",
-        allow_private=True,
-    )
+    """The shipped demo-smf config, crawling an :class:`SmfSite` served at ``base_url``."""
+    paths = SmfSite(world, version).board_paths()
+    return shipped_config("demo-smf", base_url, name=name, start_paths=paths, max_pages=100_000)
 
 
 def _date(stamp: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import ATTACHMENTS, attachment, seller_qr
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import BASE_TIME, HandleKey, World
@@ -231,15 +232,8 @@ class TelegramChannel:
 
 
 def site_config(base_url: str, name: str = "demo-telegram") -> SiteConfig:
-    """The config that crawls the demo channel served at ``base_url`` (loopback, no delay)."""
-    return SiteConfig(
-        name=name,
-        type="telegram",
-        start_urls=[f"{base_url}/s/{CHANNEL}"],
-        max_pages=100,
-        delay=0,
-        allow_private=True,
-    )
+    """The shipped demo-telegram config, reading the channel served at ``base_url``."""
+    return shipped_config("demo-telegram", base_url, name=name)
 
 
 def _messages(world: World, count: int) -> tuple[ChannelMessage, ...]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from watchlist.demo.configs import shipped_config
 from watchlist.demo.images import attachment, attachment_id, attachment_path
 from watchlist.demo.page import ALLOW_ALL_ROBOTS, PNG_TYPE, TEXT_TYPE, Page, esc, html_page
 from watchlist.demo.world import DemoPost, World
@@ -222,17 +223,9 @@ class XenforoSite:
 
 
 def site_config(base_url: str, name: str = DEMO_SITE, world: World | None = None) -> SiteConfig:
-    """The config that crawls a :class:`XenforoSite` served at ``base_url`` (no delay)."""
-    return SiteConfig(
-        name=name,
-        type="forum",
-        engine="xenforo",
-        start_urls=[base_url + path for path in XenforoSite(world).board_paths()],
-        max_pages=100_000,
-        delay=0,
-        timezone="UTC",
-        allow_private=True,
-    )
+    """The shipped demo-xenforo config, crawling a :class:`XenforoSite` at ``base_url``."""
+    paths = XenforoSite(world).board_paths()
+    return shipped_config("demo-xenforo", base_url, name=name, start_paths=paths, max_pages=100_000)
 
 
 def _redirect(location: str) -> Page:

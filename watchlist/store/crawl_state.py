@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlmodel import Session, SQLModel, col
 
-from watchlist.store.engine import Store
+from watchlist.store.engine import Store, upsert_into
 from watchlist.store.tables import CrawlRun, PageState, Post
 
 PAGES: Table = SQLModel.metadata.tables[PageState.__tablename__]
@@ -83,10 +83,8 @@ def save_validators(store: Store, site: str, validators: Mapping[str, tuple[str,
 def _upsert(session: Session, site: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     if not rows:
         return
-    from watchlist.store.ingest import _insert  # one dialect switch for the whole store
-
     now = datetime.now(UTC)
-    insert = _insert(session, PAGES)
+    insert = upsert_into(session, PAGES)
     stmt = insert.on_conflict_do_update(
         index_elements=["url"],
         set_={**{c: getattr(insert.excluded, c) for c in columns}, "updated_at": now},

@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, case, func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 from watchlist.extract.known import is_public_contract
 from watchlist.store.crawl_state import write_marks
-from watchlist.store.engine import Store
+from watchlist.store.engine import Store, upsert_into
 from watchlist.store.records import Found, IngestResult, PostRecord
 from watchlist.store.tables import Change, Entry, Post, Sighting
 
@@ -54,11 +53,6 @@ def snippet(text: str, start: int, end: int) -> str:
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _insert(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def save_posts(
@@ -115,7 +109,7 @@ def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestRes
             }
         )
     stmt = (
-        _insert(session, SIGHTINGS)
+        upsert_into(session, SIGHTINGS)
         .on_conflict_do_nothing(index_elements=["entry_id", "post_id"])
         .returning(SIGHTINGS.c.entry_id)
     )
@@ -152,7 +146,7 @@ def _upsert_posts(
         }
         for post in posts
     ]
-    insert = _insert(session, POSTS)
+    insert = upsert_into(session, POSTS)
     updated = {
         name: insert.excluded[name]
         for name in (
@@ -193,7 +187,7 @@ def _upsert_entries(
         query = select(ENTRIES.c.kind, ENTRIES.c.value).where(pair.in_(chunk))
         existing.update((kind, value) for kind, value in session.execute(query))
     result.new_entries = len(set(keys) - existing)
-    insert = _insert(session, ENTRIES)
+    insert = upsert_into(session, ENTRIES)
     stmt = insert.on_conflict_do_update(
         index_elements=["kind", "value"],
         set_={
