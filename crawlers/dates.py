@@ -141,12 +141,14 @@ def _clock(p: str) -> str:
 
 # Between a date and its clock: "T", ", ", " at ", " - ", " в ", " um ", "@".
 _JOIN = r"(?:T|,?\s{0,3}(?:(?:[-@|·]|[^\W\d_]{1,5}\.?)\s{1,3})?)"
-_NUMERIC = re.compile(
-    r"(?<!\d)(?:(?P<y>\d{4})[-/年.](?P<mo>\d{1,2})[-/月.](?P<d>\d{1,2})(?!\d)日?"
-    r"|(?P<d2>\d{1,2})\.(?P<mo2>\d{1,2})\.(?P<y2>\d{4})(?!\d))"
-    rf"(?:{_JOIN}{_clock('')})?",
+_DATE = re.compile(  # 2026-1-5, 2026/01/05, 2026.01.05, 2026年1月5日; 05.01.2026 (day first)
+    r"(?<!\d)(?:(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})(?!\d)日?|(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d))"
+)
+_PLAIN_CLOCK = re.compile(  # " 10:20[:30]" and nothing more: most forum times, read fast
+    r"(?:\s{1,3}|T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d.,:]|\s?(?:[ap]\.?\s?m\b|[-+]\d|z\b|utc|gmt))",
     re.IGNORECASE,
 )
+_DATE_CLOCK = re.compile(f"{_JOIN}{_clock('')}", re.IGNORECASE)  # any clock after a date
 _NO_YEAR = re.compile(  # 7月3日 [10:20], 07-03 10:20 (a clock is needed after the dash form)
     rf"(?<![\d-])(?:(?P<mo>\d{{1,2}})月(?P<d>\d{{1,2}})日(?:{_JOIN}{_clock('')})?"
     rf"|(?P<mo2>\d{{1,2}})-(?P<d2>\d{{1,2}})\s{{1,3}}{_clock('c')})",
@@ -218,11 +220,25 @@ def _fast_reading(text: str, zone: tzinfo, now: datetime | None) -> _Reading:
 
 def _read_numeric(text: str, zone: tzinfo, now: datetime | None) -> _Reading:
     found: _Reading = None
-    for match in _NUMERIC.finditer(text):
-        y, y2, mo, mo2, d, d2 = match.group("y", "y2", "mo", "mo2", "d", "d2")
-        found = _at(match, "", int(y or y2), int(mo or mo2), int(d or d2), zone) or found
-        if isinstance(found, datetime):
-            return found
+    date_match = _DATE.search(text)
+    while date_match:
+        y, mo, d, d2, mo2, y2 = date_match.groups()
+        year, month, day = int(y or y2), int(mo or mo2), int(d or d2)
+        end = date_match.end()
+        plain = _PLAIN_CLOCK.match(text, end)
+        if plain:
+            hour, minute, second = plain.groups()
+            try:
+                return datetime(
+                    year, month, day, int(hour), int(minute), int(second or 0), tzinfo=zone
+                )
+            except ValueError:
+                pass
+        else:
+            found = _at(_DATE_CLOCK.match(text, end), "", year, month, day, zone) or found
+            if isinstance(found, datetime):
+                return found
+        date_match = _DATE.search(text, end)
     return found
 
 
@@ -309,15 +325,16 @@ def _latest_day(g: re.Match[str], today: date, zone: tzinfo, now: datetime | Non
     return reading
 
 
-def _at(g: re.Match[str], p: str, year: int, month: int, day: int, zone: tzinfo) -> _Reading:
-    """The date with the clock in groups ``p…``; ``no_clock`` without one; ``None`` when the
-    date or the clock is impossible (``2026-13-40``, ``25:61``, ``13 p.m.``)."""
-    word, hour, hour2, minute, second, ampm, ampm2, zh, offset = g.group(*_CLOCK_GROUPS[p])
+def _at(g: re.Match[str] | None, p: str, year: int, month: int, day: int, zone: tzinfo) -> _Reading:
+    """The date with the clock in groups ``p…`` of ``g``; ``no_clock`` without one; ``None``
+    when the date or the clock is impossible (``2026-13-40``, ``25:61``, ``13 p.m.``)."""
+    groups = g.group(*_CLOCK_GROUPS[p]) if g is not None else (None,) * 9
+    word, hour, hour2, minute, second, ampm, ampm2, zh, offset = groups
     try:
         if word:
             clock = (12 if word.lower() == "noon" else 0), 0, 0
         elif hour or hour2:
-            clock = _clock_of(int(hour or hour2), minute, second, ampm or ampm2, zh)
+            clock = _clock_of(int(hour or hour2 or 0), minute, second, ampm or ampm2, zh)
         else:
             datetime(year, month, day)
             return NO_CLOCK

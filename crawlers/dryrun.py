@@ -87,14 +87,6 @@ class DryRun:
         return run
 
 
-def config_notes(site: SiteConfig) -> list[str]:
-    """What the config itself implies for every crawl (a missing ``thread_mark``)."""
-    html_forum = site.type == "forum" and site.engine != "discourse"
-    if html_forum and site.resolved_selectors().thread_mark is None:
-        return ["every thread re-read: no thread_mark (each crawl fetches every thread)"]
-    return []
-
-
 def problems(run: DryRun) -> list[str]:
     """What looks wrong in a dry run, one line each; empty when it all looks right."""
     found: list[str] = []

@@ -23,11 +23,13 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from twisted.internet.error import DNSLookupError
 
+from crawlers.memory import CrawlMemory
 from crawlers.resolver import PRIVATE_NAMES
+from crawlers.spiders.base import SiteSpider
 from watchlist.addresses import is_private_host, parse_ip
 from watchlist.sites import SiteConfig
 
@@ -93,19 +95,22 @@ def refuse(crawler: Crawler, request: Request, why: str) -> None:
 
 
 class ConditionalRequestMiddleware:
-    """Conditional requests from remembered validators; fresh validators kept on the spider."""
+    """Conditional requests from the crawl memory's validators; fresh ones handed back to it."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, memory: CrawlMemory) -> None:
+        self.memory = memory
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        spider = crawler.spider
+        if not isinstance(spider, SiteSpider):
+            raise NotConfigured("conditional requests need a site spider's crawl memory")
+        return cls(spider.memory)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("conditional"):
             return
-        memory = getattr(self.crawler.spider, "memory", {}).get(request.url)
+        memory = self.memory.get(request.url)
         if memory is None:
             return
         if memory.etag:
@@ -117,9 +122,8 @@ class ConditionalRequestMiddleware:
         if request.meta.get("conditional") and response.status == 200:
             etag = (response.headers.get("ETag") or b"").decode("latin-1")
             modified = (response.headers.get("Last-Modified") or b"").decode("latin-1")
-            validators = getattr(self.crawler.spider, "validators", None)
-            if (etag or modified) and isinstance(validators, dict):
-                validators[request.url] = (etag, modified)
+            if etag or modified:
+                self.memory.saw_validators(request.url, etag, modified)
         return response
 
 

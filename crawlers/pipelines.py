@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from crawlers.items import PostItem, ThreadDone
-from watchlist import settings
+from crawlers.memory import CrawlMemory
+from crawlers.spiders.base import SiteSpider
 from watchlist.extract import Extraction, Role, extract
-from watchlist.store import Found, PostRecord, Store, open_store, save_posts
+from watchlist.store import Found, PostRecord
 
 
 class ExtractPipeline:
@@ -61,10 +63,10 @@ class StorePipeline:
     """
 
     def __init__(
-        self, crawler: Crawler, database_url: str, batch: int, interval: float = 1.0
+        self, crawler: Crawler, memory: CrawlMemory, batch: int, interval: float = 1.0
     ) -> None:
         self.stats = crawler.stats
-        self.database_url = database_url
+        self.memory = memory
         self.batch = batch
         self.interval = interval  # seconds: a slow crawl still commits what it has
         self.last_flush = time.monotonic()
@@ -72,20 +74,18 @@ class StorePipeline:
         self.marks: dict[str, dict[str, str]] = {}
         self.arrived: Counter[str] = Counter()  # posts seen per thread URL
         self.waiting: dict[str, ThreadDone] = {}  # threads done whose posts are still coming
-        self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
+        spider = crawler.spider
+        if not isinstance(spider, SiteSpider):
+            raise NotConfigured("the store pipeline needs a site spider's crawl memory")
         return cls(
             crawler,
-            url,
+            spider.memory,
             crawler.settings.getint("WATCHLIST_STORE_BATCH", 500),
             crawler.settings.getfloat("WATCHLIST_STORE_INTERVAL", 1.0),
         )
-
-    def open_spider(self) -> None:
-        self.store = open_store(self.database_url)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PostItem):
@@ -114,15 +114,13 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         self.flush()
-        if self.store is not None:
-            self.store.close()
 
     def flush(self) -> None:
         """Write the pending posts in one transaction."""
         self.last_flush = time.monotonic()
-        if (not self.pending and not self.marks) or self.store is None:
+        if not self.pending and not self.marks:
             return
-        result = save_posts(self.store, self.pending, self.marks)
+        result = self.memory.save(self.pending, self.marks)
         self.stats.inc_value("watchlist/threads_remembered", sum(map(len, self.marks.values())))
         self.pending = []
         self.marks = {}

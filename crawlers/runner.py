@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers.memory import CrawlMemory
 from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
 from watchlist.errors import ConfigError, NotAvailable
 from watchlist.sites import Expectations, SiteConfig
-from watchlist.store import RunRecord, open_store, record_run
+from watchlist.store import RunRecord, Store, open_store, record_run
 
 
 @dataclass(slots=True)
@@ -193,7 +194,10 @@ def crawl_sites(
     on_progress: Callable[[Progress], None] | None = None,
     log_level: str = "WARNING",
 ) -> list[CrawlReport]:
-    """Crawl ``sites`` at once into the store at ``database_url``; one report per site."""
+    """Crawl ``sites`` at once into the store at ``database_url``; one report per site.
+
+    One store for the whole crawl; each site's spider is handed its own :class:`CrawlMemory`.
+    """
     spiders = [(site, spider_for(site)) for site in sites]
     not_run: dict[str, CrawlReport] = {}
     for site, spidercls in spiders:
@@ -203,13 +207,29 @@ def crawl_sites(
             not_run[site.name] = _not_run(site, str(exc))
     spiders = [(site, spidercls) for site, spidercls in spiders if site.name not in not_run]
     process = CrawlerProcess(project_settings(database_url, log_level))
+    crawlers: list[tuple[SiteConfig, Crawler]] = []
+    store = open_store(database_url)
+    try:
+        for site, spidercls in spiders:
+            crawler = process.create_crawler(spidercls)
+            crawlers.append((site, crawler))
+            process.crawl(crawler, config=site, memory=CrawlMemory(store, site.name))
+        return _run(process, sites, crawlers, not_run, store, on_progress, log_level)
+    finally:
+        store.close()
+
+
+def _run(
+    process: CrawlerProcess,
+    sites: list[SiteConfig],
+    crawlers: list[tuple[SiteConfig, Crawler]],
+    not_run: dict[str, CrawlReport],
+    store: Store,
+    on_progress: Callable[[Progress], None] | None,
+    log_level: str,
+) -> list[CrawlReport]:
     progress = Progress({site.name: SiteProgress() for site in sites})
     started = time.monotonic()
-    crawlers: list[tuple[SiteConfig, Crawler]] = []
-    for site, spidercls in spiders:
-        crawler = process.create_crawler(spidercls)
-        crawlers.append((site, crawler))
-        process.crawl(crawler, config=site)
     ticker = None
     if on_progress is not None:
         from twisted.internet import task
@@ -233,12 +253,8 @@ def crawl_sites(
         for site, crawler in crawlers
     }
     reports = [not_run.get(site.name) or crawled[site.name] for site in sites]
-    store = open_store(database_url)
-    try:
-        for report in reports:
-            record_run(store, report.run_record())
-    finally:
-        store.close()
+    for report in reports:
+        record_run(store, report.run_record())
     return reports
 
 

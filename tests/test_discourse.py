@@ -182,7 +182,7 @@ def test_saved_latest_list_carries_each_topics_mark_and_pages_on(spider: Discour
 
 
 def test_unchanged_topic_is_skipped_and_a_moved_one_is_fetched(spider: DiscourseSpider) -> None:
-    spider.memory = {
+    spider.memory.pages = {
         FORUM + "/t/selling-usdt-trc20/4242": PageMemory("5|2025-11-04T12:30:05.511Z", None, None),
         FORUM + "/t/topic/4240": PageMemory("1|2025-11-01T00:00:00.000Z", None, None),  # moved
     }

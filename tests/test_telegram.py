@@ -122,7 +122,7 @@ def test_paging_stops_at_a_page_holding_a_message_of_the_last_complete_walk(
 ) -> None:
     spider = make_spider(site_config(BASE))
     channel_url = f"{BASE}/s/{CHANNEL}"
-    spider.memory = {channel_url: PageMemory("45", None, None)}
+    spider.memory.pages = {channel_url: PageMemory("45", None, None)}
     newest = parsed(spider, demo_response(channel, f"/s/{CHANNEL}"))  # 41..60 holds 45
     assert not [o for o in newest if isinstance(o, Request)]
     assert [o for o in newest if isinstance(o, ThreadDone)] == [
@@ -130,7 +130,7 @@ def test_paging_stops_at_a_page_holding_a_message_of_the_last_complete_walk(
     ]
     assert spider.crawler.stats.get_value("watchlist/stopped_at_seen") == 1
 
-    spider.memory = {channel_url: PageMemory("30", None, None)}
+    spider.memory.pages = {channel_url: PageMemory("30", None, None)}
     walked = parsed(spider, demo_response(channel, f"/s/{CHANNEL}"))  # 30 is further back
     assert [r.url for r in walked if isinstance(r, Request)] == [f"{channel_url}?before=41"]
     assert not [o for o in walked if isinstance(o, ThreadDone)]

@@ -97,7 +97,7 @@ def _proposed_selectors(
     found = {"thread_links": index.thread_links}
     if index.next_page:
         found["next_page"] = index.next_page
-    return found | thread.selectors()
+    return found | thread.selectors()  # in the order a crawl reads them
 
 
 def _clean(text: str) -> str:
@@ -122,7 +122,9 @@ def _render(
     if proposed:
         notes = [*(index.notes if index else ()), *(thread.notes if thread else ())]
         comments = [PROPOSED, *(f"#   {_clean(n)}" for n in notes)]
-        selectors = yaml.safe_dump({"selectors": raw["selectors"]}, allow_unicode=True)
+        selectors = yaml.safe_dump(
+            {"selectors": raw["selectors"]}, allow_unicode=True, sort_keys=False
+        )
         text += "\n".join(comments) + "\n" + selectors
     return text
 

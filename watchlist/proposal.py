@@ -369,7 +369,9 @@ def propose_thread(html: str, url: str) -> ThreadProposal:
     authors = [owner.first(m, _author_of) for m in members]
     author = _relative(owner, authors, exact=True)
     names = {_text(a) for a in authors if a is not None}
-    body = _relative(owner, _body_targets(owner, names), exact=False) or post
+    titles = [" ".join(root.xpath("string(//title)").split())]
+    titles += [_text(e) for e in _matches(root, title)] if title != "title" else []
+    body = _relative(owner, _body_targets(owner, names, titles), exact=False) or post
     stamp = _relative(owner, [owner.first(m, _date_of) for m in members], exact=True)
     found = len(_matches(root, post))
     notes: list[str] = [f"post: {found} posts on the page ({post})", f"post_body: {body}"]
@@ -446,8 +448,9 @@ def _best_selector(root: Any, members: list[Any]) -> str:
     for css in options:
         found = set(_matches(root, css))
         f1 = 2 * len(found & wanted) / (len(found) + len(wanted)) if found else 0.0
-        scored.append((round(f1, 3), _specificity(css), -len(css), css))
-    return max(scored)[3]
+        specific = 1 if any(mark in css for mark in ".[#") else 0
+        scored.append((round(f1, 3), _specificity(css), specific, -len(css), css))
+    return max(scored)[-1]
 
 
 class _Owner:
@@ -481,12 +484,14 @@ def _strings(elements: Iterable[Any], top: Any) -> Iterator[str]:
                 yield " ".join(piece.split())
 
 
-def _body_targets(owner: _Owner, names: set[str]) -> list[Any]:
+def _body_targets(owner: _Owner, names: set[str], titles: list[str]) -> list[Any]:
     """In each post, the element of one signature that covers most of what varies between
     posts (boilerplate such as "Quote" or "Posts:" and dates left out) with the least text."""
     own = {id(m): list(owner.own(m)) for m in owner.members}
     common = Counter(s for m in owner.members for s in set(_strings(own[id(m)], m)))
     boiler = {s for s, n in common.items() if n >= max(2, len(owner.members) / 2)} | names
+    # The thread's title, repeated in posts ("Re: …"), is not what a post says.
+    boiler |= {s for s in common if len(s) >= 6 and any(s in t or t in s for t in titles if t)}
 
     def varying(elements: Iterable[Any], top: Any) -> int:
         # Squared: the long lines of a body outweigh the post counts and "#3"s around it.
@@ -518,18 +523,18 @@ def _body_targets(owner: _Owner, names: set[str]) -> list[Any]:
 
 
 def _author_of(member: Any, elements: Iterable[Any]) -> Any:
+    """The post's author: a short, non-date text marked as a name, or a link to a profile."""
     best, best_score = None, 0.0
     for element in elements:
         text = _text(element)
         if not text or weight(text) > 40 or len(text.split()) > 5 or looks_like_date(text):
             continue
-        if text.isdigit() or any(_text(child) == text for child in element):
-            continue  # a wrapper: its child holding the same text is the better choice
-        around = [element, *list(element.iterancestors())[:2]]
-        words = " ".join(
-            f"{e.get('class') or ''} {e.get('itemprop') or ''} {e.get('rel') or ''}" for e in around
-        ).lower()
-        score = sum(1.0 for w in _AUTHOR_WORDS if w in words)
+        if text.isdigit():
+            continue
+        own = " ".join(element.get(name) or "" for name in ("class", "itemprop", "rel"))
+        near = " ".join(p.get("class") or "" for p in list(element.iterancestors())[:2])
+        score = sum(1.0 for w in _AUTHOR_WORDS if w in own.lower())
+        score += sum(0.5 for w in _AUTHOR_WORDS if w in near.lower())
         href = (element.get("href") or "").lower()
         if element.tag == "a" and re.search(r"user|member|profile|author|u=|uid|/u/", href):
             score += 1.5

@@ -37,7 +37,6 @@ from crawlers.items import PostItem
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, image_sources
 from watchlist.sites import SiteConfig
-from watchlist.store import known_post_urls
 
 
 class AdsSpider(SiteSpider):
@@ -110,7 +109,7 @@ class AdsSpider(SiteSpider):
             self.crawler.stats.inc_value("watchlist/listing_pages_without_ads")
         ads = self._new_urls(response, links)
         # An ad already stored was read whole (one ad, one post): it is not rendered again.
-        known = known_post_urls(self.store, ads) if self.store is not None else set()
+        known = self.memory.known_posts(ads)
         if known:
             self.crawler.stats.inc_value("watchlist/threads_unchanged", len(known))
         yield from self._requests(

@@ -5,8 +5,10 @@ from code. ``from_crawler`` applies the site's politeness to the crawler's own s
 site runs in its own crawler, so one site's settings never leak into another's): delay,
 concurrency, AutoThrottle, robots.txt, retries, depth limit, response size cap, User-Agent.
 ``request()`` adds the site's proxy and cookies and spends one page of ``max_pages``.
-``memory`` is what earlier crawls of the site left in the store (``watchlist.store.crawl_state``);
-``store`` stays open for subclasses to ask it (which posts are stored) until ``closed()``.
+``memory`` (:class:`crawlers.memory.CrawlMemory`) is the crawl's one seam to the store: what
+earlier crawls of the site left, read once at the start, and where this crawl's posts, marks
+and validators are written. The runner hands it over (``memory=``); a spider started by
+``scrapy crawl`` makes its own from ``WATCHLIST_DB``.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
+from crawlers.memory import CrawlMemory
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
-from watchlist.store import PageMemory, Store, open_store, page_memory, save_validators
+from watchlist.store import open_store
 
 
 class SiteSpider(scrapy.Spider):
@@ -32,6 +35,7 @@ class SiteSpider(scrapy.Spider):
         site: str | None = None,
         seeds: str | None = None,
         config: SiteConfig | None = None,
+        memory: CrawlMemory | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -43,10 +47,8 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = list(config.allowed_domains)
         self.requested = 0
         self.requested_urls: set[str] = set()  # every URL this crawl asked for
-        self.memory: dict[str, PageMemory] = {}
-        self.validators: dict[str, tuple[str, str]] = {}  # filled by the conditional middleware
-        self.database_url = ""
-        self.store: Store | None = None  # open from from_crawler() to closed()
+        self.memory = memory or CrawlMemory(None, config.name)  # a real one from from_crawler
+        self.owns_store = False  # the store was opened here, not handed over
         if config.user_agent:
             self.user_agent = config.user_agent
 
@@ -80,29 +82,31 @@ class SiteSpider(scrapy.Spider):
         if config.user_agent:
             site_settings["USER_AGENT"] = config.user_agent
         crawler.settings.setdict(site_settings, priority="spider")
-        spider.database_url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
-        spider.store = open_store(spider.database_url)
-        spider.memory = page_memory(spider.store, config.name)
+        if spider.memory.store is None:  # started by `scrapy crawl`, not by the runner
+            url = crawler.settings.get("WATCHLIST_DB") or settings.load().database_url
+            spider.memory = CrawlMemory(open_store(url), config.name)
+            spider.owns_store = True
         return spider
 
     def closed(self, reason: str) -> None:
-        """Remember the pages' validators (see :meth:`_save_validators`), close the store."""
-        if self.store is None:
+        """Remember the pages' validators (see :meth:`_save_validators`)."""
+        store = self.memory.store
+        if store is None:
             return
         try:
-            self._save_validators(self.store, reason)
+            self._save_validators(reason)
         finally:
-            self.store.close()
-            self.store = None
+            if self.owns_store:
+                store.close()
 
-    def _save_validators(self, store: Store, reason: str) -> None:
+    def _save_validators(self, reason: str) -> None:
         """Save the validators, but only after a crawl that read all it was shown.
 
         A board answered ``304`` next time is skipped with everything it lists, so a crawl
         that stopped early — killed, out of its page budget or depth, or with failed requests —
         must not vouch for its boards.
         """
-        if reason != "finished" or not self.validators:
+        if reason != "finished" or not self.memory.validators:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         cut_short = (
@@ -113,7 +117,7 @@ class SiteSpider(scrapy.Spider):
         if any(stats.get(key) for key in cut_short):
             self.crawler.stats.inc_value("watchlist/validators_not_saved")
             return
-        save_validators(store, self.config.name, self.validators)
+        self.memory.save_validators()
 
     def request(
         self, url: str, callback: Any, *, meta: dict[str, Any] | None = None, **kwargs: Any

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
@@ -27,6 +28,7 @@ from twisted.python.failure import Failure
 from crawlers.middlewares import PrivateAddressRefused
 from watchlist.engines import Detection, Page, ProbeAnswer, detect, probes_for
 from watchlist.proposal import IndexProposal, ThreadProposal, propose_index, propose_thread
+from watchlist.sites import SiteConfig
 
 THREADS_TRIED = 3  # thread links followed, at most, to find a page with several posts
 PAGE_BYTES = 8_000_000  # the size cap of a site config's default max_page_bytes
@@ -34,11 +36,26 @@ PAGE_BYTES = 8_000_000  # the size cap of a site config's default max_page_bytes
 
 @dataclass(frozen=True, slots=True)
 class ProbeTarget:
-    """The page to look at; ``allow_private`` is read by the private-address middleware."""
+    """The page to look at, and whether the site may be on a private network."""
 
     url: str
     allow_private: bool = False
     propose: bool = False  # follow thread links and propose selectors if there is no preset
+
+    def site(self) -> SiteConfig:
+        """The site as the private-address guard knows sites: its host and ``allow_private``.
+
+        Built unvalidated: a private host without ``allow_private`` is for the guard to refuse,
+        with the crawl's own reason, not for the config model.
+        """
+        host = urlsplit(self.url).hostname or ""
+        return SiteConfig.model_construct(
+            name="probe",
+            type="forum",
+            start_urls=[self.url],
+            allowed_domains=[host],
+            allow_private=self.allow_private,
+        )
 
 
 @dataclass(slots=True)
@@ -84,7 +101,8 @@ class ProbeSpider(scrapy.Spider):
 
     def __init__(self, target: ProbeTarget, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.config = target  # what the private-address middleware reads
+        self.target = target
+        self.config = target.site()  # what the private-address guard reads
         self.result = ProbeResult()
         self.probes: dict[str, ProbeAnswer] = {}
         self.waiting: list[tuple[str, str]] = []  # (probe name, URL) still to ask
@@ -93,7 +111,7 @@ class ProbeSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         """The target page; every status is read (a 404 or 403 page says things too)."""
         yield Request(
-            self.config.url,
+            self.target.url,
             callback=self.on_page,
             errback=self.on_page_error,
             meta={"handle_httpstatus_all": True},
@@ -157,7 +175,7 @@ class ProbeSpider(scrapy.Spider):
                 headers={"Accept": "application/json"},
             )
             return
-        if self.config.propose and _needs_proposal(self.result):
+        if self.target.propose and _needs_proposal(self.result):
             assert self.result.page is not None
             self.result.index = propose_index(self.result.page.html, self.result.page.url)
             self.links = list(self.result.index.links[:THREADS_TRIED])
@@ -177,8 +195,11 @@ def _needs_proposal(result: ProbeResult) -> bool:
     return engine is None or (engine.preset is None and engine.kind != "telegram")
 
 
-def probe(target: ProbeTarget, log_level: str = "WARNING") -> ProbeResult:
-    """Run the probe spider in this process (once per process) and return what it saw."""
+def probe(target: ProbeTarget, log_level: str = "CRITICAL") -> ProbeResult:
+    """Run the probe spider in this process (once per process) and return what it saw.
+
+    Scrapy logs only critical errors: failures come back in the result, said once.
+    """
     from crawlers.runner import project_settings
 
     process = CrawlerProcess(project_settings("sqlite://", log_level))

@@ -33,7 +33,6 @@ from crawlers.dates import parse_datetime
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text
-from watchlist.store import known_post_urls
 
 TELEGRAM_HOSTS = ("t.me", "telegram.me")
 # Where t.me's previews keep their photos; allowed when a channel is crawled on t.me itself.
@@ -84,7 +83,7 @@ class TelegramSpider(SiteSpider):
         top = response.meta.get("telegram_top") or max(ids, default=0)
         posts = int(response.meta.get("telegram_posts", 0))
         items = [item for _, item in messages if item is not None]
-        known = known_post_urls(self.store, [i.url for i in items]) if self.store else set()
+        known = self.memory.known_posts([i.url for i in items])
         for item in items:
             if item.url not in known:
                 item.thread_url = channel

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from watchlist.cli import crawl, demo, entries, export, extract, pending, review
+from watchlist.cli import crawl, demo, entries, export, extract, pending, review, sites
 from watchlist.cli.render import neutralize
 from watchlist.errors import WatchlistError
 
@@ -23,7 +23,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for module in (crawl, demo, extract, entries, review, export, pending):
+for module in (crawl, demo, extract, entries, review, export, pending, sites):
     module.register(app)
 
 

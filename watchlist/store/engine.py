@@ -7,6 +7,7 @@ lock instead of failing with "database is locked" when a read turns into a write
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,9 +68,20 @@ def upsert_into(session: Session, table: Table) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+_ENGINES: dict[str, Engine] = {}  # one engine (and connection pool) per URL per process
+_ENGINES_LOCK = threading.Lock()
+
+
 def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store at the SQLAlchemy ``url``."""
-    engine = _create_engine(url)
+    """Open (creating and migrating as needed) the store at the SQLAlchemy ``url``.
+
+    Every store of one URL in a process shares one engine; :meth:`Store.close` returns its
+    pooled connections, and the engine opens new ones if the store is used again.
+    """
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            engine = _ENGINES[url] = _create_engine(url)
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:
         try:
@@ -81,6 +93,8 @@ def open_store(url: str) -> Store:
             locked = engine.dialect.name == "sqlite" and "locked" in str(exc.orig)
             if not locked or time.monotonic() > deadline:
                 engine.dispose()
+                with _ENGINES_LOCK:
+                    _ENGINES.pop(url, None)
                 raise StoreError(f"cannot open the database {_safe_url(url)}: {exc.orig}") from exc
             time.sleep(0.05)
 
