@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	-@$(BIN)/python -m watchlist.browser --install
+	-@$(BIN)/python -m watchlist.chromium --install
 	$(BIN)/watchlist demo
 
 test: $(STAMP)

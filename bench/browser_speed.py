@@ -14,7 +14,7 @@ one after the other, and renders the same ad pages with the same page actions â€
 click "show contact", wait for the contact the XHR brings â€” at the same concurrency, with the
 same Chromium launch options, no pipelines, no AutoThrottle:
 
-- ours: ``AdsSpider``'s browser settings (``crawlers.browser``): images, fonts, media and
+- ours: ``AdsSpider``'s browser settings (``crawlers.playwright_pages``): images, fonts, media and
   stylesheets blocked, one browser context for the site, pages pooled and reused;
 - plain: scrapy-playwright as its README sets it up: no request blocking, a new page for every
   request (closed after it), the default context.
@@ -205,8 +205,8 @@ def main(argv: list[str] | None = None) -> None:
         child_main(args.child, args.base_url, paths, args.concurrency, args.out)
         return
 
-    from crawlers.browser import configured_chromium
-    from watchlist.browser import find_chromium
+    from crawlers.playwright_pages import configured_chromium
+    from watchlist.chromium import find_chromium
     from watchlist.demo.ads import AdSite
     from watchlist.demo.server import serve
 

@@ -6,7 +6,7 @@ A crawl of a ``render: browser`` site gets these settings on its own crawler onl
 - scrapy-playwright's download handler for ``http``/``https``; only requests whose meta says
   ``playwright`` go through the browser (listings and ads), everything else — robots.txt, the
   images the image pipeline fetches — stays plain HTTP;
-- Chromium launched with the options of PITFALLS.md from the path :mod:`watchlist.browser`
+- Chromium launched with the options of PITFALLS.md from the path :mod:`watchlist.chromium`
   found;
 - :class:`ResourceBlocker` aborts images, fonts, media and stylesheets inside the browser, and
   requests that leave the site or reach a private address (unless the site allows it). The
@@ -42,12 +42,12 @@ from scrapy_playwright.page import PageMethod
 
 from watchlist import settings
 from watchlist.addresses import is_private_host
-from watchlist.browser import find_chromium
+from watchlist.chromium import find_chromium
 from watchlist.errors import NotAvailable
 from watchlist.sites import SiteConfig
 
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-PAGE_POOL = "crawlers.browser.PagePool"
+PAGE_POOL = "crawlers.playwright_pages.PagePool"
 LAUNCH_ARGS = (
     "--no-sandbox",
     "--disable-gpu",

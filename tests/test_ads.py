@@ -23,17 +23,17 @@ from conftest import CliResult, run_cli, stored_sightings, write_site
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawlers.browser import (
+from crawlers.items import PostItem
+from crawlers.playwright_pages import (
     BLOCKED_TYPES,
     ResourceBlocker,
     configured_chromium,
     page_meta,
     require_chromium,
 )
-from crawlers.items import PostItem
 from crawlers.spiders.ads import AdsSpider
 from watchlist import settings
-from watchlist.browser import find_chromium
+from watchlist.chromium import find_chromium
 from watchlist.demo.ads import DEMO_PORT, AdSite, site_config
 from watchlist.demo.server import RunningServer, serve
 from watchlist.errors import NotAvailable
@@ -367,7 +367,7 @@ def test_the_demo_ad_pages_do_ask_for_what_the_blocker_blocks(
     """Without blocking, a browser fetches the decoration: the test above can fail."""
     from playwright.sync_api import sync_playwright
 
-    from crawlers.browser import launch_options
+    from crawlers.playwright_pages import launch_options
 
     ad = next(a for a in ads.ads if a.images)
     before = ad_server.hits.copy()
@@ -391,7 +391,7 @@ def test_reveal_shows_the_contact_even_on_a_page_that_ignores_scripted_clicks(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    from crawlers.browser import launch_options, reveal_contacts
+    from crawlers.playwright_pages import launch_options, reveal_contacts
 
     ad = ads.ads[1]
     url = f"{ad_server.base_url}/ad/{ad.ad_id}" + ("?strict" if strict else "")

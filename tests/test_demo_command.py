@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from watchlist.browser import find_chromium
+from watchlist.chromium import find_chromium
 from watchlist.demo.catalog import CATALOG
 from watchlist.settings import load
 from watchlist.store import open_store, recent_runs

@@ -13,8 +13,8 @@ import pytest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from crawlers.browser import ResourceBlocker
 from crawlers.middlewares import PrivateAddressMiddleware, PrivateAddressRefused
+from crawlers.playwright_pages import ResourceBlocker
 from crawlers.resolver import PrivateNames
 from crawlers.spiders.forum import ForumSpider
 from watchlist.addresses import is_private_address, is_private_host, parse_ip

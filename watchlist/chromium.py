@@ -119,7 +119,7 @@ def _build_number(path: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m watchlist.browser [--install]``: say which Chromium a crawl would use.
+    """``python -m watchlist.chromium [--install]``: say which Chromium a crawl would use.
 
     With ``--install`` and none found, try ``playwright install chromium`` (the last resort; it
     needs the internet). Exit 0 when a browser is found, 1 otherwise — ``make demo`` goes on

@@ -7,7 +7,7 @@
 - ``WATCHLIST_REQUIRE_SERVICES``: ``1`` makes tests fail instead of skip when PostgreSQL is
   unreachable.
 - ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
-  it, ``watchlist.browser`` looks in the usual system places and Playwright's cache.
+  it, ``watchlist.chromium`` looks in the usual system places and Playwright's cache.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ad-site spider: listing pages → ad pages → one item per ad.
 
-``render: browser`` sites are rendered in Chromium (``crawlers.browser``): the listing is
+``render: browser`` sites are rendered in Chromium (``crawlers.playwright_pages``): the listing is
 scrolled (``scrolls``) and its "load more" button clicked (``selectors.load_more``) until no new
 ad appears; on each ad page the ``reveal`` buttons are clicked and the contact they fetch
 (``selectors.contact``) is added to the ad's text. ``render: http`` sites (server-rendered ads)
@@ -23,7 +23,9 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from crawlers.browser import (
+from crawlers.dates import parse_datetime
+from crawlers.items import PostItem
+from crawlers.playwright_pages import (
     browser_settings,
     configured_chromium,
     expand_listing,
@@ -32,8 +34,6 @@ from crawlers.browser import (
     reveal_contacts,
     wait_for,
 )
-from crawlers.dates import parse_datetime
-from crawlers.items import PostItem
 from crawlers.spiders.base import SiteSpider
 from crawlers.text import element_text, image_sources
 from watchlist.sites import SiteConfig

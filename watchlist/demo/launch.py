@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
-from watchlist.browser import find_chromium
+from watchlist.chromium import find_chromium
 from watchlist.demo.catalog import CATALOG
 from watchlist.demo.server import serve
 from watchlist.errors import WatchlistError
