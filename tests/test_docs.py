@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.main import get_command
 
 from watchlist.cli import app
@@ -22,3 +23,12 @@ def test_every_command_is_documented_in_docs_cli_and_the_readme() -> None:
 def test_the_readme_names_the_two_set_up_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
+
+
+def test_docs_architecture_keeps_every_line_of_the_shared_contract() -> None:
+    shared = ROOT.parent / "shared" / "ARCHITECTURE.md"
+    if not shared.exists():
+        pytest.skip(f"{shared} is not beside this checkout")
+    twin = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in shared.read_text(encoding="utf-8").splitlines() if line not in twin]
+    assert missing == []
