@@ -128,7 +128,7 @@ def _candidates(structured: dict[str, list[Any]], tree: Any) -> tuple[list[str],
         if articles_only:
             for og in structured["opengraph"]:
                 times.extend(_strings(og.get("article:published_time")))
-                authors.extend(n for n in _strings(og.get("article:author")) if not _is_url(n))
+                authors.extend(_strings(og.get("article:author")))
             authors.extend(_clean(str(a)) for a in tree.xpath('//meta[@name="author"]/@content'))
     times.extend(str(t) for t in tree.xpath("(//article//time[@datetime])[1]/@datetime"))
     return [a for a in authors if a and not _is_url(a)], times

@@ -114,15 +114,22 @@ class PostReader:
         article's), whose author and time the page's metadata describes.
         """
         q = self.queries
-        elements = [p.root for p in response.xpath(q.post)]
+        matched = [p.root for p in response.xpath(q.post)]
+        # An element without a body is not a post (Discuz's post_rate_div_… matches post_…):
+        # counted, and never taken for a reply whose text its container must leave out.
+        bodies_of = {element: q.body(element) for element in matched}
+        elements = [element for element in matched if bodies_of[element]]
+        if len(elements) < len(matched):
+            stats.inc_value("watchlist/post_elements_without_body", len(matched) - len(elements))
         inside = nested_posts(elements) if len(elements) > 1 else {}
         title = " ".join(q.title(response.selector.root)).strip() or None if q.title else None
         parts: list[PostParts] = []
         items: list[PostItem] = []
         for element in elements:
             nested = inside.get(element, set())
-            bodies = own(q.body(element), element, nested)
-            if not bodies:
+            bodies = own(bodies_of[element], element, nested)
+            if not bodies:  # its only bodies are its replies'
+                stats.inc_value("watchlist/post_elements_without_body")
                 continue
             text = element_text(bodies[0], skip=nested)
             author = self._author(element, nested)
@@ -158,7 +165,7 @@ class PostReader:
             stats.inc_value("watchlist/permalink_collisions", links.collisions)
             if links.collisions * 2 > len(parts):
                 stats.inc_value("watchlist/pages_mostly_colliding")
-        self._fall_back_on_the_page(response, items, first_page)
+        self._fall_back_on_the_page(response, items, first_page, stats)
         read = []
         for item, p, url in zip(items, parts, links.urls, strict=True):
             item.url = url
@@ -220,7 +227,11 @@ class PostReader:
         return post_time(candidates, config.timezone, language=config.language)
 
     def _fall_back_on_the_page(
-        self, response: TextResponse, items: list[PostItem], first_page: bool
+        self,
+        response: TextResponse,
+        items: list[PostItem],
+        first_page: bool,
+        stats: StatsCollector,
     ) -> None:
         """Fill missing authors and times from page-level selectors or the page's metadata."""
         q = self.queries
@@ -238,5 +249,7 @@ class PostReader:
         from crawlers.page_meta import page_meta  # only for pages that need it
 
         meta = page_meta(response.text, response.url, self.config.timezone)
+        if meta.unreadable:
+            stats.inc_value("watchlist/page_meta_unreadable")
         first.author = first.author or meta.author
         first.posted_at = first.posted_at or meta.published

@@ -288,3 +288,27 @@ def test_posts_without_an_author_or_date_are_counted() -> None:
     items(spider.parse_thread(page("/t?page=2", html, thread=f"{BASE}/t")))
     assert stat(spider, "posts_without_author") == 2
     assert stat(spider, "posts_without_date") == 2
+
+
+def test_page_metadata_fills_the_opening_post_of_a_thread_but_never_a_reply() -> None:
+    spider = spider_for(post="div.p", author=".who", posted_at="time")
+    meta = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "BlogPosting", "datePublished": "2025-07-07T20:19:00+08:00", '
+        '"author": {"@type": "Person", "name": "carol"}}</script>'
+    )
+    posts = "".join(f"<div class='p' id='p{i}'><div class='body'>t{i}</div></div>" for i in (1, 2))
+    url = f"{BASE}/t"
+    response = HtmlResponse(
+        url,
+        body=f"<html><head>{meta}</head><body>{posts}</body></html>".encode(),
+        encoding="utf-8",
+        request=Request(url, meta={"thread": url}),
+    )
+    first, reply = items(spider.parse_thread(response))
+    assert first.author == "carol"
+    assert (
+        first.posted_at is not None and first.posted_at.isoformat() == "2025-07-07T20:19:00+08:00"
+    )
+    assert (reply.author, reply.posted_at) == (None, None)
+    assert stat(spider, "posts_without_date") == 1
