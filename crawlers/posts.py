@@ -10,10 +10,12 @@ a comment's time is never the article's).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+from parsel import Selector
 from parsel.csstranslator import css2xpath
 from scrapy.http import TextResponse
 from scrapy.statscollectors import StatsCollector
@@ -21,7 +23,7 @@ from scrapy.statscollectors import StatsCollector
 from crawlers.dates import PostTime, post_time
 from crawlers.items import PostItem
 from crawlers.permalinks import PostParts, assign, candidates, nested_posts, on_site, own
-from crawlers.text import element_text, image_sources
+from crawlers.text import document, element_text, image_sources
 from crawlers.urls import canonical
 from watchlist.sites import SiteConfig
 
@@ -32,6 +34,7 @@ _TIMES_OF_NODE = etree.XPath(
 )
 
 
+log = logging.getLogger(__name__)
 _PROBLEM_STAT = {"unreadable": "unreadable", "no_clock": "without_clock"}
 
 
@@ -106,15 +109,22 @@ class PostReader:
         self.allowed_domains = list(config.allowed_domains)
 
     def posts(
-        self, response: TextResponse, page_url: str, stats: StatsCollector, first_page: bool = True
+        self,
+        response: TextResponse,
+        page_url: str,
+        stats: StatsCollector,
+        first_page: bool = True,
+        page: Selector | None = None,
     ) -> list[ReadPost]:
         """Every post of the page, in document order, each with its own permalink.
 
         ``first_page``: the page opens its thread, so its first post is the thread's (or the
-        article's), whose author and time the page's metadata describes.
+        article's), whose author and time the page's metadata describes. ``page``: the page as
+        :func:`crawlers.text.document` reads it, when the caller has it already.
         """
         q = self.queries
-        matched = [p.root for p in response.xpath(q.post)]
+        page = page if page is not None else document(response)
+        matched = [p.root for p in page.xpath(q.post)]
         # An element without a body is not a post (Discuz's post_rate_div_… matches post_…):
         # counted, and never taken for a reply whose text its container must leave out.
         bodies_of = {element: q.body(element) for element in matched}
@@ -122,7 +132,7 @@ class PostReader:
         if len(elements) < len(matched):
             stats.inc_value("watchlist/post_elements_without_body", len(matched) - len(elements))
         inside = nested_posts(elements) if len(elements) > 1 else {}
-        title = " ".join(q.title(response.selector.root)).strip() or None if q.title else None
+        title = " ".join(q.title(page.root)).strip() or None if q.title else None
         parts: list[PostParts] = []
         items: list[PostItem] = []
         for element in elements:
@@ -131,26 +141,14 @@ class PostReader:
             if not bodies:  # its only bodies are its replies'
                 stats.inc_value("watchlist/post_elements_without_body")
                 continue
-            text = element_text(bodies[0], skip=nested)
-            author = self._author(element, nested)
-            posted = self._posted_at(element, nested)
-            if posted.problem in ("unreadable", "no_clock"):
-                stats.inc_value(f"watchlist/post_times_{_PROBLEM_STAT[posted.problem]}")
-            images = [
-                response.urljoin(src) for body in bodies for src in image_sources(body, nested)
-            ]
-            item = PostItem(
-                url="",
-                site=self.config.name,
-                text=text,
-                title=title,
-                author=author,
-                posted_at=posted.at,
-                image_urls=images,
-            )
+            try:
+                item, part = self._read(response, element, bodies, nested, title, stats)
+            except Exception as exc:  # one post that cannot be read never costs the page
+                stats.inc_value("watchlist/posts_unreadable")
+                log.warning("a post of %s could not be read: %r", response.url, exc)
+                continue
             items.append(item)
-            parts.append(PostParts(element, self._explicit(response, element, nested, stats)))
-            parts[-1].key = "\0".join([author or "", text, *images])
+            parts.append(part)
         if not parts:
             return []
         if not all(p.explicit for p in parts) or len({p.explicit for p in parts}) < len(parts):
@@ -165,7 +163,7 @@ class PostReader:
             stats.inc_value("watchlist/permalink_collisions", links.collisions)
             if links.collisions * 2 > len(parts):
                 stats.inc_value("watchlist/pages_mostly_colliding")
-        self._fall_back_on_the_page(response, items, first_page, stats)
+        self._fall_back_on_the_page(response, page, items, first_page, stats)
         read = []
         for item, p, url in zip(items, parts, links.urls, strict=True):
             item.url = url
@@ -178,6 +176,35 @@ class PostReader:
             anchor = url[len(page_url) :] if url.startswith(page_url + "#") else url
             read.append(ReadPost(item, f"{p.key}\0{anchor}"))
         return read
+
+    def _read(
+        self,
+        response: TextResponse,
+        element: Any,
+        bodies: list[Any],
+        nested: set[Any],
+        title: str | None,
+        stats: StatsCollector,
+    ) -> tuple[PostItem, PostParts]:
+        """One post element as an item (its URL still to assign) and what identifies it."""
+        text = element_text(bodies[0], skip=nested)
+        author = self._author(element, nested)
+        posted = self._posted_at(element, nested)
+        if posted.problem in ("unreadable", "no_clock"):
+            stats.inc_value(f"watchlist/post_times_{_PROBLEM_STAT[posted.problem]}")
+        images = [response.urljoin(src) for body in bodies for src in image_sources(body, nested)]
+        item = PostItem(
+            url="",
+            site=self.config.name,
+            text=text,
+            title=title,
+            author=author,
+            posted_at=posted.at,
+            image_urls=images,
+        )
+        part = PostParts(element, self._explicit(response, element, nested, stats))
+        part.key = "\0".join([author or "", text, *images])
+        return item, part
 
     def _explicit(
         self, response: TextResponse, element: Any, nested: set[Any], stats: StatsCollector
@@ -229,13 +256,14 @@ class PostReader:
     def _fall_back_on_the_page(
         self,
         response: TextResponse,
+        page: Selector,
         items: list[PostItem],
         first_page: bool,
         stats: StatsCollector,
     ) -> None:
         """Fill missing authors and times from page-level selectors or the page's metadata."""
         q = self.queries
-        root = response.selector.root
+        root = page.root
         if q.page_author is not None or q.page_posted_at is not None:
             author = " ".join(" ".join(q.page_author(root)).split()) if q.page_author else ""
             stamp = q.page_posted_at(root) if q.page_posted_at else []

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "blockquote", "h1", "h2", "h3", "h4", "pre"}
 _SKIPPED_TAGS = {"script", "style", "template", "noscript"}
@@ -15,6 +16,24 @@ _BLOCK_BREAK = "\x1d"
 _BLOCK_BREAKS = re.compile("[ \x1d]*\x1d[ \x1d]*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+_CLOSING_TAGS = ("</html>", "</HTML>", "</body>", "</BODY>")
+
+
+def document(response: TextResponse) -> Selector:
+    """The page as a browser shows it.
+
+    lxml drops whatever follows ``</body></html>``; browsers show it (a hostile or sloppy page
+    puts its last posts there). Such a page is parsed again without its closing tags.
+    """
+    text = response.text
+    end = max(text.rfind(tag) for tag in _CLOSING_TAGS)
+    if end == -1 or not text[end:].split(">", 1)[-1].strip():
+        return response.selector
+    for tag in _CLOSING_TAGS:
+        text = text.replace(tag, "")
+    return Selector(text=text, base_url=response.url)
 
 
 def element_text(selector: Selector | Any, skip: Collection[Any] = ()) -> str:

@@ -22,6 +22,7 @@ from crawlers.pagination import Pagination
 from crawlers.permalinks import on_site
 from crawlers.posts import PostReader
 from crawlers.spiders.base import SiteSpider
+from crawlers.text import document
 from crawlers.urls import canonical
 
 NOT_MODIFIED = 304
@@ -63,7 +64,8 @@ class ForumSpider(SiteSpider):
         if not isinstance(response, TextResponse):
             stats.inc_value("watchlist/pages_not_html")
             return
-        threads = list(self._threads(response))
+        page = document(response)
+        threads = list(self._threads(response, page))
         if not threads:
             stats.inc_value("watchlist/board_pages_without_threads")
         for url, mark in threads:
@@ -77,8 +79,7 @@ class ForumSpider(SiteSpider):
             if request is not None:
                 self.threads[url] = _Thread(mark=mark, pages={url})
                 yield request
-        root = response.selector.root
-        for url in self._pagination(response, root):
+        for url in self._pagination(response, page.root):
             request = self._board_request(url)
             if request is not None:
                 yield request
@@ -104,13 +105,13 @@ class ForumSpider(SiteSpider):
             self.pagination_seen[here] = unrequested
         return follow
 
-    def _threads(self, response: Response) -> Iterator[tuple[str, str | None]]:
+    def _threads(self, response: TextResponse, page: Selector) -> Iterator[tuple[str, str | None]]:
         """(thread URL, mark or None) for each thread a board page lists, once each."""
         sel = self.selectors
         seen: set[str] = set()
-        rows: list[Selector] = list(response.css(sel.thread_row)) if sel.thread_row else []
+        rows: list[Selector] = list(page.css(sel.thread_row)) if sel.thread_row else []
         if not rows:  # no row selector (or no rows): the links alone, without marks
-            for link in response.css(sel.thread_links or "a").css("::attr(href)").getall():
+            for link in page.css(sel.thread_links or "a").css("::attr(href)").getall():
                 url = canonical(response.urljoin(link))
                 if url not in seen:
                     seen.add(url)
@@ -159,7 +160,8 @@ class ForumSpider(SiteSpider):
             meta = response.meta
             thread = _Thread(meta.get("mark"), {page_url}, posts=int(meta.get("thread_posts", 0)))
             self.threads[key] = thread
-        posts = self.reader.posts(response, page_url, stats, first_page=page_url == key)
+        page = document(response)
+        posts = self.reader.posts(response, page_url, stats, first_page=page_url == key, page=page)
         found = 0
         for post in posts:
             first_page = thread.seen.setdefault(post.key, page_url)
@@ -172,7 +174,7 @@ class ForumSpider(SiteSpider):
         if not posts:
             stats.inc_value("watchlist/thread_pages_without_posts")
         thread.posts += found
-        for url in self._pagination(response, response.selector.root):
+        for url in self._pagination(response, page.root):
             request = self.request(url, self.parse_thread, meta={"thread": key})
             if request is None:
                 thread.cut = True
