@@ -20,19 +20,54 @@ from typing import Any
 from lxml import etree
 from parsel.csstranslator import css2xpath
 
-# Paginators as engines and themes render them. Links to the previous/next *article* (a blog's
-# post navigation) are not pages of this one.
-USUAL_PAGINATION = (
-    ".pagination a, .pager a, .paginator a, .paging a, .pages a, .page-numbers a,"
-    " a.page-numbers, .pageNav a, .pagenav a, .pg a, .nav-links a, a.page-link,"
-    " .wp-block-query-pagination a, .wp-block-comments-pagination a, .comment-navigation a,"
-    " .comments-pagination a, nav[aria-label*='agination'] a, a[rel~='next']"
+# Paginators as engines and themes render them: links inside an element with one of these
+# classes (or a ``nav`` labelled pagination), links with one of the classes themselves, and
+# rel=next. Links to the previous/next *article* (a blog's post navigation) are not pages.
+_CONTAINER_CLASSES = (
+    "pagination",
+    "pager",
+    "paginator",
+    "paging",
+    "pages",
+    "page-numbers",
+    "pageNav",
+    "pagenav",
+    "pg",
+    "nav-links",
+    "wp-block-query-pagination",
+    "wp-block-comments-pagination",
+    "comment-navigation",
+    "comments-pagination",
 )
-_NOT_PAGINATION = (
-    "ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' post-navigation ')]"
+_LINK_CLASSES = ("page-numbers", "page-link")
+USUAL_PAGINATION = ", ".join(
+    [f".{c} a" for c in _CONTAINER_CLASSES]
+    + [f"a.{c}" for c in _LINK_CLASSES]
+    + ["nav[aria-label*='agination'] a", "a[rel~='next']"]
+)  # the same rule as CSS, for the docs
+
+
+def _has_class(names: tuple[str, ...]) -> str:
+    return " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names
+    )
+
+
+# Cheap substring tests first (most elements have no such class), the exact class test after.
+_CONTAINERS = (
+    "//*[contains(@class, 'pag') or contains(@class, 'Pag') or contains(@class, 'pg')"
+    f" or contains(@class, 'nav')][{_has_class(_CONTAINER_CLASSES)}]//a"
+)
+_LINKS = f"//a[contains(@class, 'page')][{_has_class(_LINK_CLASSES)}]"
+_NAV = "//nav[contains(@aria-label, 'agination')]//a"
+_A_REL_NEXT = (
+    "//a[contains(@rel, 'next')][contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"
+)
+_USUAL = (
+    f"({_CONTAINERS} | {_LINKS} | {_NAV} | {_A_REL_NEXT})"
+    "[not(ancestor::*[contains(@class, 'post-navigation')])]/@href"
 )
 _REL_NEXT = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-_A_REL_NEXT = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +79,8 @@ class Pagination:
 
     @classmethod
     def of(cls, next_page: str | None) -> Pagination:
-        usual = f"({css2xpath(USUAL_PAGINATION)})[not({_NOT_PAGINATION})]/@href | {_REL_NEXT}"
-        follow = f"({css2xpath(next_page)})/@href" if next_page else f"{usual} | {_A_REL_NEXT}"
+        usual = f"{_USUAL} | {_REL_NEXT}"
+        follow = f"({css2xpath(next_page)})/@href" if next_page else usual
         return cls(
             follow=etree.XPath(follow, smart_strings=False),
             usual=etree.XPath(usual, smart_strings=False),

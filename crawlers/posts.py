@@ -28,10 +28,16 @@ from crawlers.urls import canonical
 from watchlist.sites import SiteConfig
 
 _TIME_ATTRIBUTES = "@*[name()='datetime' or name()='data-time' or name()='title']"
-# A time element's own attributes and text, in document order.
-_TIMES_OF_NODE = etree.XPath(
-    f"descendant-or-self::*/{_TIME_ATTRIBUTES} | .//text()", smart_strings=False
-)
+# A time element's own attributes and text, in document order (smart strings: each result
+# says whether it is an attribute).
+_TIMES_OF_NODE = etree.XPath(f"descendant-or-self::*/{_TIME_ATTRIBUTES} | .//text()")
+
+
+def _time_candidates(results: list[Any]) -> list[str]:
+    """The time attributes one by one, then the element's whole text as one candidate."""
+    attributes = [str(r) for r in results if getattr(r, "is_attribute", False)]
+    text = " ".join(str(r) for r in results if not getattr(r, "is_attribute", False))
+    return [*attributes, text]
 
 
 log = logging.getLogger(__name__)
@@ -90,12 +96,12 @@ class PostQueries:
             body=_compiled(css2xpath(selectors.post_body or "*")),
             author=_compiled(f"{author}//text()" if author else None),
             author_nodes=_compiled(author),
-            posted_at=_compiled(times.format(stamp) if stamp else None),
+            posted_at=etree.XPath(times.format(stamp)) if stamp else None,
             posted_at_nodes=_compiled(stamp),
             permalink=_compiled(f"{permalink}/@href" if permalink else None),
             permalink_nodes=_compiled(permalink),
             page_author=_compiled(f"({page_author})[1]//text()" if page_author else None),
-            page_posted_at=_compiled(times.format(f"({page_stamp})[1]") if page_stamp else None),
+            page_posted_at=etree.XPath(times.format(f"({page_stamp})[1]")) if page_stamp else None,
             title=_compiled(f"{_css(selectors.title)}/text()" if selectors.title else None),
         )
 
@@ -243,10 +249,10 @@ class PostReader:
             return PostTime(None, "missing")
         if nested:
             nodes = own(q.posted_at_nodes(element), element, nested)
-            raw = [str(t) for t in _TIMES_OF_NODE(nodes[0])] if nodes else []
+            raw = _TIMES_OF_NODE(nodes[0]) if nodes else []
         else:
-            raw = [str(t) for t in q.posted_at(element)]
-        return self._time(raw)
+            raw = q.posted_at(element)
+        return self._time(_time_candidates(raw))
 
     def _time(self, candidates: list[str]) -> PostTime:
         """The post time in attribute and text candidates (``crawlers.dates``)."""
@@ -267,7 +273,7 @@ class PostReader:
         if q.page_author is not None or q.page_posted_at is not None:
             author = " ".join(" ".join(q.page_author(root)).split()) if q.page_author else ""
             stamp = q.page_posted_at(root) if q.page_posted_at else []
-            posted_at = self._time([str(t) for t in stamp]).at
+            posted_at = self._time(_time_candidates(stamp)).at
             for item in items:
                 item.author = item.author or author or None
                 item.posted_at = item.posted_at or posted_at
