@@ -135,6 +135,14 @@ def test_engines_without_a_preset_are_named_all_the_same() -> None:
     assert detect(_snippet("telegram")).label.endswith("(type: telegram)")
 
 
+def test_telegram_channel_urls_are_telegram_and_invite_links_are_not() -> None:
+    for url in ("https://t.me/s/otc_channel", "https://t.me/otc_channel"):
+        found = detect(Page(url, html="<html><body></body></html>"))
+        assert found.engine is not None and found.engine.key == "telegram", url
+    for url in ("https://t.me/joinchat/AbCdEf", "https://t.me/+AbCdEf12", "https://tme.example/x"):
+        assert detect(Page(url, html="<html><body></body></html>")).engine is None, url
+
+
 def test_cookies_and_headers_are_evidence_too() -> None:
     plain = "<html><body><p>Welcome</p></body></html>"
     phpbb = detect(Page("https://x.example/", html=plain, cookies=("phpbb3_abcde_sid",)))

@@ -169,7 +169,8 @@ BLOG_INDEX = """<html><body>
 <nav class="menu"><a href="/about/">About this blog</a><a href="/contact/">Contact the author</a>
 <a href="/archive/">The archive of posts</a></nav>
 <main>{articles}</main>
-<div class="pages"><span class="current">1</span> <a href="/page/2/">2</a> <a href="/page/3/">3</a></div>
+<div class="pages"><span class="current">1</span> <a href="/page/2/">2</a>
+<a href="/page/3/">3</a></div>
 <footer><a href="/privacy/">Privacy policy of this site</a></footer>
 </body></html>"""
 ARTICLE = """<article class="entry"><h2 class="entry-title"><a href="/2026/01/{n:02d}/post-{n}/">
@@ -215,12 +216,15 @@ def test_next_page_is_a_rel_next_a_next_link_or_the_link_after_the_current_page(
 
 NESTED = """<html><body><ol class="comments">
 <li id="comment-1" class="comment"><span class="comment-author">ann</span>
-<time datetime="2026-01-01T10:00:00Z">Jan 1</time><div class="text">First comment, a long one here</div>
+<time datetime="2026-01-01T10:00:00Z">Jan 1</time>
+<div class="text">First comment, a long one here</div>
   <ol><li id="comment-2" class="comment"><span class="comment-author">bob</span>
-  <time datetime="2026-01-01T11:00:00Z">Jan 1</time><div class="text">A reply nested inside the first</div></li></ol>
+  <time datetime="2026-01-01T11:00:00Z">Jan 1</time>
+  <div class="text">A reply nested inside the first</div></li></ol>
 </li>
 <li id="comment-3" class="comment"><span class="comment-author">cat</span>
-<time datetime="2026-01-02T09:00:00Z">Jan 2</time><div class="text">Third comment, not a reply at all</div></li>
+<time datetime="2026-01-02T09:00:00Z">Jan 2</time>
+<div class="text">Third comment, not a reply at all</div></li>
 </ol></body></html>"""
 
 

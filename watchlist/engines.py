@@ -236,6 +236,8 @@ _TABLE: tuple[tuple[Any, ...], ...] = (  # engine, weight, where, pattern, what[
     # Telegram channel previews (t.me/s/<channel>)
     ("telegram", 0.8, "url", r"^https?://(?:t|telegram)\.me/s/\w+",
      "URL is a t.me/s/ channel preview"),
+    ("telegram", 0.6, "url", r"^https?://(?:t|telegram)\.me/[A-Za-z]\w{3,}/?(?:[?#]|$)",
+     "URL is a t.me channel (read through its t.me/s/ preview)"),
     ("telegram", 0.7, "html", r"class=\"[^\"]*\btgme_widget_message\b",
      "Telegram preview markup (tgme_widget_message)"),
     ("telegram", 0.45, "html", r"class=\"[^\"]*\btgme_channel_info\b",

@@ -31,6 +31,9 @@ from watchlist.proposal import IndexProposal, ThreadProposal, propose_index, pro
 from watchlist.sites import SiteConfig
 
 THREADS_TRIED = 3  # thread links followed, at most, to find a page with several posts
+# Error pages are read too (a 404 or 403 page says things); redirects are still followed,
+# which "handle_httpstatus_all" would stop.
+READ_ERRORS = list(range(400, 600))
 PAGE_BYTES = 8_000_000  # the size cap of a site config's default max_page_bytes
 
 
@@ -109,12 +112,12 @@ class ProbeSpider(scrapy.Spider):
         self.links: list[str] = []  # thread links still to try
 
     async def start(self) -> AsyncIterator[Request]:
-        """The target page; every status is read (a 404 or 403 page says things too)."""
+        """The target page, redirects followed; error pages are read too."""
         yield Request(
             self.target.url,
             callback=self.on_page,
             errback=self.on_page_error,
-            meta={"handle_httpstatus_all": True},
+            meta={"handle_httpstatus_list": READ_ERRORS},
         )
 
     def on_page(self, response: Response) -> Iterator[Request]:
@@ -122,7 +125,8 @@ class ProbeSpider(scrapy.Spider):
         self.result.page = page_of(response)
         self.result.detection = detect(self.result.page)
         if not self.result.detection.strong:
-            self.waiting = list(probes_for(response.url).items())
+            probes = probes_for(response.url).items()
+            self.waiting = [(name, url) for name, url in probes if url != response.url]
         yield from self._next()
 
     def on_probe(self, response: Response) -> Iterator[Request]:
@@ -171,7 +175,7 @@ class ProbeSpider(scrapy.Spider):
                 url,
                 callback=self.on_probe,
                 errback=self.on_probe_error,
-                meta={"probe": name, "handle_httpstatus_all": True},
+                meta={"probe": name, "handle_httpstatus_list": READ_ERRORS},
                 headers={"Accept": "application/json"},
             )
             return

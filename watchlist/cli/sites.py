@@ -2,7 +2,7 @@
 
 The fetching runs through Scrapy with the project's settings and middlewares
 (``crawlers.spiders.probe``); detection and proposals are ``watchlist.engines`` and
-``watchlist.proposal``; the config written is ``watchlist.drafts``'; the dry run is
+``watchlist.proposal``; the config written is ``watchlist.drafts``; the dry run is
 ``crawlers.dryrun`` (a child process: the reactor starts once per process).
 """
 
@@ -182,9 +182,10 @@ def _probe(url: str, allow_private: bool, *, propose: bool) -> ProbeResult:
 
     result = probe(ProbeTarget(url, allow_private=allow_private, propose=propose))
     if result.refused:
+        why = (result.error or "").partition(": ")[2].partition("; ")[0]
         raise ConfigError(
-            f"{parts.hostname} is a private address: pass --allow-private for a site on "
-            "loopback or a private network"
+            f"{why or f'{parts.hostname} is a private address'}: pass --allow-private for a "
+            "site on loopback or a private network"
         )
     if result.error or result.detection is None:
         raise CrawlError(f"cannot fetch {url}: {result.error or 'no answer'}")
