@@ -24,6 +24,7 @@ from watchlist.store import (
     save_posts,
     save_validators,
 )
+from watchlist.store.storable import stored_url
 
 
 class CrawlMemory:
@@ -37,7 +38,7 @@ class CrawlMemory:
 
     def get(self, url: str) -> PageMemory | None:
         """What earlier crawls remember of the page at ``url``."""
-        return self.pages.get(url)
+        return self.pages.get(stored_url(url))
 
     def known_posts(self, urls: Iterable[str]) -> set[str]:
         """Which of ``urls`` are stored posts."""

@@ -5,6 +5,7 @@ The image pipeline (``crawlers.images``) runs first and leaves QR payloads on th
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -18,6 +19,12 @@ from crawlers.memory import CrawlMemory
 from crawlers.spiders.base import SiteSpider
 from watchlist.extract import Extraction, Role, extract
 from watchlist.store import Found, PostRecord
+from watchlist.store.ingest import error_line
+from watchlist.store.storable import stored_url
+
+logger = logging.getLogger(__name__)
+# Counters every crawl that stored anything shows, even at 0; the others appear when they happen.
+ALWAYS_COUNTED = ("posts", "new_posts", "new_entries", "new_sightings", "threads_remembered")
 
 
 class ExtractPipeline:
@@ -59,7 +66,11 @@ class StorePipeline:
 
     A :class:`ThreadDone` mark is written in the same transaction as the last post of its
     thread to reach this pipeline (posts overtake each other in the image pipeline), so a
-    killed crawl never remembers a thread as done while one of its posts is lost.
+    killed crawl never remembers a thread as done while one of its posts is lost. A post the
+    store sets aside (``IngestResult.set_aside``) is counted and logged once, with its URL, and
+    its thread is not remembered by this crawl: the next one reads it again. A batch is written
+    once: a batch that could not be written at all (the database cannot be used) is logged as
+    an error and dropped, never retried with the next one.
     """
 
     def __init__(
@@ -74,6 +85,7 @@ class StorePipeline:
         self.marks: dict[str, dict[str, str]] = {}
         self.arrived: Counter[str] = Counter()  # posts seen per thread URL
         self.waiting: dict[str, ThreadDone] = {}  # threads done whose posts are still coming
+        self.lost: set[tuple[str, str]] = set()  # (site, thread URL) with a post not stored
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -110,22 +122,51 @@ class StorePipeline:
         if done is not None and self.arrived[thread_url] >= done.posts:
             del self.waiting[thread_url]
             self.arrived.pop(thread_url, None)
-            self.marks.setdefault(done.site, {})[thread_url] = done.mark
+            if (done.site, stored_url(thread_url)) in self.lost:
+                self.stats.inc_value("watchlist/threads_not_remembered")
+            else:
+                self.marks.setdefault(done.site, {})[thread_url] = done.mark
 
     def close_spider(self) -> None:
         self.flush()
 
     def flush(self) -> None:
-        """Write the pending posts in one transaction."""
+        """Write the pending posts in one transaction (or, if the store refuses some, more)."""
         self.last_flush = time.monotonic()
         if not self.pending and not self.marks:
             return
-        result = self.memory.save(self.pending, self.marks)
-        self.stats.inc_value("watchlist/threads_remembered", sum(map(len, self.marks.values())))
-        self.pending = []
-        self.marks = {}
-        for name in ("posts", "new_posts", "new_entries", "new_sightings"):
-            self.stats.inc_value(f"watchlist/{name}", getattr(result, name))
+        posts, marks = self.pending, self.marks
+        self.pending, self.marks = [], {}
+        try:
+            result = self.memory.save(posts, marks)
+        except Exception as exc:  # the database cannot be used: this batch is lost, said once
+            self.lost.update((p.site, stored_url(p.thread_url)) for p in posts if p.thread_url)
+            self.stats.inc_value("watchlist/posts_not_stored", len(posts))
+            self.stats.inc_value("watchlist/threads_not_remembered", sum(map(len, marks.values())))
+            logger.error("%d posts could not be stored: %s", len(posts), error_line(exc))
+            logger.debug("the store failed", exc_info=True)
+            return
+        for aside in result.set_aside:
+            if aside.thread_url is not None:
+                self.lost.add((aside.site, aside.thread_url))
+            logger.warning(
+                "post set aside, the database refused it: %s (%s)", aside.url, aside.reason
+            )
+        counters = {
+            "posts": result.posts,
+            "new_posts": result.new_posts,
+            "new_entries": result.new_entries,
+            "new_sightings": result.new_sightings,
+            "posts_set_aside": len(result.set_aside),
+            "posts_of_another_site": result.posts_of_another_site,
+            "truncated_fields": result.truncated_fields,
+            "handles_set_aside": result.handles_set_aside,
+            "threads_remembered": result.threads_remembered,
+            "threads_not_remembered": sum(map(len, marks.values())) - result.threads_remembered,
+        }
+        for name, value in counters.items():
+            if value or name in ALWAYS_COUNTED:
+                self.stats.inc_value(f"watchlist/{name}", value)
 
 
 def to_record(item: PostItem) -> PostRecord:
@@ -140,4 +181,5 @@ def to_record(item: PostItem) -> PostRecord:
         posted_at=item.posted_at,
         otc_score=item.otc_score,
         found=tuple(item.found),
+        thread_url=item.thread_url,
     )

@@ -7,11 +7,15 @@ A crawl of a ``render: browser`` site gets these settings on its own crawler onl
   ``playwright`` go through the browser (listings and ads), everything else — robots.txt, the
   images the image pipeline fetches — stays plain HTTP;
 - Chromium launched with the options of PITFALLS.md from the path :mod:`watchlist.chromium`
-  found;
+  found, able to resolve only the site's own hosts (:func:`crawlers.browser_guard.host_rules`);
 - :class:`ResourceBlocker` aborts images, fonts, media and stylesheets inside the browser, and
-  requests that leave the site or reach a private address (unless the site allows it). The
-  ad's own images (QR codes) are read from the rendered page and fetched once by the image
-  pipeline over HTTP — downloading them in the browser too would fetch each twice;
+  every request that leaves the site (whatever its type: documents, scripts, XHR, beacons) or
+  reaches a private address (unless the site allows it). The ad's own images (QR codes) are
+  read from the rendered page and fetched once by the image pipeline over HTTP — downloading
+  them in the browser too would fetch each twice;
+- :class:`crawlers.browser_guard.GuardedDownloadHandler`, scrapy-playwright's handler with the
+  guards against hostile pages: popups closed, navigations away refused, a deadline on every
+  page, closing that cannot hang;
 - one named browser context per site, at most ``concurrency`` pages in it, and
   :class:`PagePool`, which reuses pages across requests (once blocking has removed the wait
   for heavy resources, opening and closing a page per request halves the throughput:
@@ -21,16 +25,20 @@ A crawl of a ``render: browser`` site gets these settings on its own crawler onl
 
 The page actions (:func:`expand_listing`, :func:`reveal_contacts`, :func:`wait_for`) are
 scrapy-playwright ``PageMethod`` callables; each returns counts that the spider adds to stats.
+Each of their waits is bounded (a script of the page runs in the page's own world, where the
+page may have replaced ``Date`` or ``setTimeout``), so :func:`actions_seconds` can say how long
+they may take at most: the download's deadline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page
 from playwright.async_api import Request as BrowserRequest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import signals
@@ -40,13 +48,14 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
+from crawlers.browser_guard import CLOSE_SECONDS, host_rules, kill_page, within
 from watchlist import settings
 from watchlist.addresses import is_private_host
 from watchlist.chromium import find_chromium
 from watchlist.errors import NotAvailable
 from watchlist.sites import SiteConfig
 
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "crawlers.browser_guard.GuardedDownloadHandler"
 PAGE_POOL = "crawlers.playwright_pages.PagePool"
 LAUNCH_ARGS = (
     "--no-sandbox",
@@ -56,9 +65,16 @@ LAUNCH_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # A page's history.back() would show the previous page without any request to refuse.
+    "--disable-back-forward-cache",
+    # A page that allocates without end crashes its renderer at this heap size (in MB), not
+    # the machine: a crashed page is a failed request.
+    "--js-flags=--max-old-space-size=512",
 )
 BLOCKED_TYPES = frozenset({"image", "font", "media", "stylesheet"})
 LOAD_MORE_ROUNDS = 50  # "load more" clicks per listing page at most
+TRUSTED_CLICKS = 10  # "show contact" buttons clicked with the mouse per page at most
+EVALUATE_SLACK = 2.0  # seconds a script of ours may take over the wait it was given
 PAGE_USES = 100  # navigations before a pooled page is closed and a fresh one made
 
 
@@ -78,9 +94,23 @@ def require_chromium(site: SiteConfig, explicit: str | None) -> str:
     return lookup.path
 
 
-def launch_options(chromium: str) -> dict[str, Any]:
-    """``PLAYWRIGHT_LAUNCH_OPTIONS`` for a headless Chromium at ``chromium``."""
-    return {"executable_path": chromium, "headless": True, "args": list(LAUNCH_ARGS)}
+def launch_options(chromium: str, hosts: Sequence[str] | None = None) -> dict[str, Any]:
+    """``PLAYWRIGHT_LAUNCH_OPTIONS`` for a headless Chromium at ``chromium``.
+
+    With ``hosts``, the browser resolves only those hosts and their subdomains: nothing it
+    does can reach another host (through a proxy the proxy resolves, so only the request
+    rules hold there).
+    """
+    args = list(LAUNCH_ARGS)
+    if hosts is not None:
+        args.append(f"--host-resolver-rules={host_rules(hosts)}")
+    return {"executable_path": chromium, "headless": True, "args": args}
+
+
+def reachable_hosts(site: SiteConfig) -> list[str]:
+    """The hosts the browser may contact for ``site``: its allowed domains and its proxy."""
+    proxy = urlsplit(site.proxy).hostname if site.proxy else None
+    return [*site.allowed_domains, *([proxy] if proxy else [])]
 
 
 def browser_settings(site: SiteConfig, chromium: str, crawler: Crawler) -> dict[str, Any]:
@@ -92,7 +122,7 @@ def browser_settings(site: SiteConfig, chromium: str, crawler: Crawler) -> dict[
         "DOWNLOAD_HANDLERS": handlers,
         "DOWNLOADER_MIDDLEWARES": middlewares,
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(chromium),
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(chromium, reachable_hosts(site)),
         "PLAYWRIGHT_ABORT_REQUEST": ResourceBlocker(site, crawler),
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": site.concurrency,
@@ -102,9 +132,13 @@ def browser_settings(site: SiteConfig, chromium: str, crawler: Crawler) -> dict[
 
 
 def page_meta(site: SiteConfig, methods: list[PageMethod]) -> dict[str, Any]:
-    """Request meta that renders a page in the site's browser context, then runs ``methods``."""
+    """Request meta that renders a page in the site's browser context, then runs ``methods``.
+
+    The download's deadline allows for what ``methods`` may wait (:func:`actions_seconds`).
+    """
     context: dict[str, Any] = {
         "service_workers": "block",
+        "accept_downloads": False,  # a page cannot make the browser write files
         "viewport": {"width": 1280, "height": 900},
     }
     if site.proxy:
@@ -123,7 +157,22 @@ def page_meta(site: SiteConfig, methods: list[PageMethod]) -> dict[str, Any]:
         "playwright_context_kwargs": context,
         "playwright_page_methods": methods,
         "watchlist_pooled": True,
+        "watchlist_actions_seconds": actions_seconds(methods),
     }
+
+
+def actions_seconds(methods: Sequence[PageMethod]) -> float:
+    """How long the page actions ``methods`` may take at most, each of their waits run out."""
+    total = 0.0
+    for method in methods:
+        args = method.args
+        waits = 1
+        if method.method is expand_listing:
+            waits += int(args[1]) + (2 * LOAD_MORE_ROUNDS if args[2] else 0)
+        elif method.method is reveal_contacts:
+            waits += 2 + TRUSTED_CLICKS
+        total += waits * (float(args[-1]) / 1000 + EVALUATE_SLACK) if args else 0.0
+    return total
 
 
 class ResourceBlocker:
@@ -147,10 +196,8 @@ class ResourceBlocker:
         host = urlsplit(url).hostname or ""
         if not self.allow_private and is_private_host(host):
             return "private_address"
-        if resource_type == "document" and not any(
-            host == domain or host.endswith("." + domain) for domain in self.domains
-        ):
-            return "offsite_document"
+        if not any(host == domain or host.endswith("." + domain) for domain in self.domains):
+            return "offsite"
         return None
 
 
@@ -217,8 +264,10 @@ class PagePool:
     async def _close(self, page: Page) -> None:
         with suppress(PlaywrightError):
             if not page.is_closed():
-                await page.close()
+                how = await kill_page(page, CLOSE_SECONDS)
                 self._count("closed")
+                if how != "closed":
+                    self._count(how)
 
     def _count(self, what: str) -> None:
         if self.crawler.stats is not None:
@@ -249,7 +298,10 @@ async def expand_listing(
         return {**done, "listing_timeouts": 1}
     count = await page.locator(cards).count()
     for _ in range(scrolls):
-        await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        try:
+            await within(page.evaluate(_SCROLL_JS), wait_ms / 1000 + EVALUATE_SLACK)
+        except TimeoutError:  # the page's own scroll handlers never returned
+            return {**done, "listing_timeouts": 1}
         # A "load more" button that is gone says the list is complete: no need to wait.
         if not await _grown(page, cards, count, load_more, wait_ms):
             break
@@ -269,6 +321,9 @@ async def expand_listing(
             break
         count = await page.locator(cards).count()
     return done
+
+
+_SCROLL_JS = "window.scrollTo(0, document.documentElement.scrollHeight)"
 
 
 async def _grown(page: Page, cards: str, count: int, button: str | None, wait_ms: int) -> bool:
@@ -324,7 +379,13 @@ async def reveal_contacts(
     when that reveals nothing in ``wait_ms``, they are clicked again as a user would (trusted
     mouse events, for pages that ignore scripted clicks) and waited for once more.
     """
-    done: dict[str, Any] = await page.evaluate(_REVEAL_JS, [buttons, contact, wait_ms])
+    try:
+        done: dict[str, Any] = await within(
+            page.evaluate(_REVEAL_JS, [buttons, contact, wait_ms]),
+            wait_ms / 1000 + EVALUATE_SLACK,
+        )
+    except TimeoutError:  # the page stopped our script's clock or timers, or its clicks hang
+        return {"reveal_timeouts": 1}
     result = {"reveal_clicks": int(done["clicked"])}
     if not done["clicked"]:
         return result
@@ -336,12 +397,16 @@ async def reveal_contacts(
         return {**result, "contacts_revealed": 1}
     if done["changed"]:
         return {**result, "contacts_revealed": 1}
+    visible: list[Locator] = []  # at most TRUSTED_CLICKS: each click may wait up to wait_ms
     for selector in buttons:
         for button in await page.locator(selector).all():
             with suppress(PlaywrightError):
-                if await button.is_visible():
-                    await button.click(timeout=wait_ms)
-                    result["reveal_trusted_clicks"] = result.get("reveal_trusted_clicks", 0) + 1
+                if len(visible) < TRUSTED_CLICKS and await button.is_visible():
+                    visible.append(button)
+    for button in visible:
+        with suppress(PlaywrightError):
+            await button.click(timeout=wait_ms)
+            result["reveal_trusted_clicks"] = result.get("reveal_trusted_clicks", 0) + 1
     try:
         await page.wait_for_function(_CHANGED_JS, arg=[contact, done["before"]], timeout=wait_ms)
     except PlaywrightTimeout:

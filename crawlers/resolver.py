@@ -14,9 +14,9 @@ middleware turns that failure into a counted refusal with its reason.
 The resolver is process-wide and several sites crawl in one process, so which names may
 resolve privately is decided per name, by :data:`PRIVATE_NAMES`:
 
-- a name that is, or is under, an ``allowed_domains`` entry of a site with
-  ``allow_private: true`` running in this process (registered when the site's crawler starts,
-  before its first request: ``PrivateAddressMiddleware.from_crawler``);
+- a name that is, or is under, an ``allowed_domains`` or ``image_domains`` entry of a site
+  with ``allow_private: true`` running in this process (registered when the site's crawler
+  starts, before its first request: ``PrivateAddressMiddleware.from_crawler``);
 - the host name of any site's ``proxy`` (the operator's own proxy is often on a private network).
 
 Every other name gets its public answers only. IP literals are not judged here: the download
@@ -54,7 +54,7 @@ class PrivateNames:
     def allow_site(self, site: SiteConfig) -> None:
         """Register a site that starts crawling: its domains if it allows private, its proxy."""
         if site.allow_private:
-            self.allow_domains(site.allowed_domains)
+            self.allow_domains([*site.allowed_domains, *site.image_domains])
         if site.proxy:
             self.hosts.add(normalize_host(urlsplit(site.proxy).hostname or ""))
 

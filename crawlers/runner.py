@@ -1,4 +1,4 @@
-"""Run crawls of several sites in this process and report on each.
+"""Run crawls of several sites in this process and report on each (:mod:`crawlers.report`).
 
 The Twisted reactor cannot start twice in one process: call :func:`crawl_sites` once per
 process (the CLI does; tests run the CLI in a subprocess).
@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers.health import ErrorLog, OwnErrors, QuietLog, count_pages
 from crawlers.memory import CrawlMemory
+from crawlers.report import CrawlReport, crawl_notes, mark_skipped, not_run, report_of
+from crawlers.run_log import HEARTBEAT_SECONDS, close_dead_runs, this_process
 from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
 from watchlist.errors import ConfigError, NotAvailable
-from watchlist.sites import Expectations, SiteConfig
-from watchlist.store import RunRecord, Store, open_store, record_run
+from watchlist.sites import SiteConfig
+from watchlist.store import Store, open_store, record_run
+from watchlist.store.runs import close_run, interrupt_run, open_run, touch_runs
+
+__all__ = ["CrawlReport", "Progress", "SiteProgress", "crawl_notes", "crawl_sites", "mark_skipped"]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -43,122 +49,6 @@ class Progress:
     elapsed: float = 0.0
 
 
-@dataclass(slots=True)
-class CrawlReport:
-    """How the crawl of one site went."""
-
-    site: str
-    pages: int
-    unchanged: int
-    posts: int
-    new_posts: int
-    new_entries: int
-    new_sightings: int
-    images: int
-    qr_codes: int
-    images_unreadable: int
-    failed_requests: int
-    errors: int
-    finish_reason: str
-    last_error: str | None
-    elapsed: float
-    started_at: datetime
-    expect: Expectations = field(default_factory=Expectations)
-    stats: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # how the site is crawled, said once
-    skipped: str | None = None  # why the site could not be crawled at all (mark_skipped)
-
-    def count(self, name: str) -> int:
-        """The crawl's ``watchlist/<name>`` counter."""
-        return int(self.stats.get(f"watchlist/{name}", 0) or 0)
-
-    @property
-    def result(self) -> str:
-        """``ok``, ``warning`` (see :attr:`warnings`) or ``FAILED`` (see :attr:`problem`).
-
-        ``skipped`` when the site could not be crawled at all (see :attr:`skipped`).
-        """
-        if self.skipped:
-            return "skipped"
-        if not self.ok:
-            return "FAILED"
-        return "warning" if self.warnings else "ok"
-
-    @property
-    def warnings(self) -> list[str]:
-        """What the crawl could not read well: shown in the summary, kept in ``crawl_runs``.
-
-        A warning does not fail the crawl (its exit code stays 0) but the result reads
-        "warning", never "ok": pages left unread, posts that had to be told apart by a
-        made-up anchor on most of a page, most posts without a date or an author.
-        """
-        found: list[str] = []
-        unread = self.count("pagination_not_followed")
-        if unread:
-            why = (
-                "the page budget (max_pages) ran out"
-                if self.count("max_pages_reached")
-                else "set selectors.next_page to the site's pagination links"
-            )
-            found.append(f"{unread} pages link to further pages that were not read ({why})")
-        colliding = self.count("pages_mostly_colliding")
-        if colliding:
-            found.append(
-                f"{colliding} pages where most posts share a permalink (set selectors.permalink)"
-            )
-        for name, what in (("posts_without_date", "a date"), ("posts_without_author", "an author")):
-            missing = self.count(name)
-            if self.posts and missing * 2 > self.posts:
-                found.append(f"{missing} of {self.posts} posts without {what}")
-        return found
-
-    @property
-    def problem(self) -> str | None:
-        """Why this crawl counts as failed, or None when it went well."""
-        if self.skipped:
-            return self.skipped
-        if self.finish_reason not in ("finished", "closespider_pagecount"):
-            return f"the crawl ended with {self.finish_reason!r}"
-        sent = self.pages + self.failed_requests
-        if self.pages == 0 and self.unchanged == 0:
-            return "no page could be fetched"
-        if sent and self.failed_requests / sent > self.expect.max_failed_share:
-            return f"{self.failed_requests} of {sent} requests failed"
-        if self.errors:
-            return f"{self.errors} errors were logged"
-        if self.posts < self.expect.min_posts:
-            return f"{self.posts} posts read, the site expects at least {self.expect.min_posts}"
-        return None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the crawl met its site's expectations (see :attr:`problem`)."""
-        return self.problem is None
-
-    def run_record(self) -> RunRecord:
-        """This report as a row of the ``crawl_runs`` log."""
-        return RunRecord(
-            site=self.site,
-            started_at=self.started_at,
-            finished_at=self.started_at + timedelta(seconds=self.elapsed),
-            ok=self.ok,
-            finish_reason=self.finish_reason,
-            pages=self.pages,
-            unchanged=self.unchanged,
-            posts=self.posts,
-            new_posts=self.new_posts,
-            new_entries=self.new_entries,
-            new_sightings=self.new_sightings,
-            failed_requests=self.failed_requests,
-            problem=self.problem or (self.last_error if self.failed_requests else None),
-            stats={
-                **self.stats,
-                "watchlist/warnings": self.warnings,
-                "watchlist/notes": self.notes,
-            },
-        )
-
-
 def project_settings(database_url: str, log_level: str) -> Settings:
     """The project's Scrapy settings, pointed at ``database_url``."""
     settings = Settings()
@@ -166,6 +56,9 @@ def project_settings(database_url: str, log_level: str) -> Settings:
     settings.set("WATCHLIST_DB", database_url, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    # A request that failed after its retries is counted and summarized by class
+    # (crawlers.health), not an error: Scrapy's default would log it at ERROR.
+    settings.set("RETRY_GIVE_UP_LOG_LEVEL", "WARNING", priority="project")
     return settings
 
 
@@ -188,6 +81,16 @@ def spider_for(site: SiteConfig) -> type[SiteSpider]:
     return ForumSpider
 
 
+@dataclass(slots=True)
+class _Crawl:
+    """One site's crawl in this process: its crawler, its errors, its ``crawl_runs`` row."""
+
+    site: SiteConfig
+    crawler: Crawler
+    errors: OwnErrors
+    run_id: int
+
+
 def crawl_sites(
     sites: list[SiteConfig],
     database_url: str,
@@ -197,65 +100,155 @@ def crawl_sites(
     """Crawl ``sites`` at once into the store at ``database_url``; one report per site.
 
     One store for the whole crawl; each site's spider is handed its own :class:`CrawlMemory`.
+    Each site's ``crawl_runs`` row is opened before the crawl starts and closed with its
+    report; rows that a crawl killed earlier left open are marked interrupted first
+    (:mod:`crawlers.run_log`). At ``WARNING`` (no ``-v``) the live log leaves out request
+    failures, errors and tracebacks: the reports carry them (:mod:`crawlers.health`).
     """
     spiders = [(site, spider_for(site)) for site in sites]
-    not_run: dict[str, CrawlReport] = {}
+    skipped: dict[str, CrawlReport] = {}
     for site, spidercls in spiders:
         try:
             spidercls.preflight(site)
         except NotAvailable as exc:  # this site cannot run here; the others still do
-            not_run[site.name] = _not_run(site, str(exc))
-    spiders = [(site, spidercls) for site, spidercls in spiders if site.name not in not_run]
-    process = CrawlerProcess(project_settings(database_url, log_level))
-    crawlers: list[tuple[SiteConfig, Crawler]] = []
+            skipped[site.name] = not_run(site, str(exc))
+    spiders = [(site, spidercls) for site, spidercls in spiders if site.name not in skipped]
+    quiet = logging.getLevelName(log_level) >= logging.WARNING
+    settings = project_settings(database_url, log_level)
+    if quiet:
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawls: list[_Crawl] = []
+    errors: dict[str, OwnErrors] = {}
     store = open_store(database_url)
     try:
-        for site, spidercls in spiders:
-            crawler = process.create_crawler(spidercls)
-            crawlers.append((site, crawler))
-            process.crawl(crawler, config=site, memory=CrawlMemory(store, site.name))
-        return _run(process, sites, crawlers, not_run, store, on_progress, log_level)
+        with _crawl_logging(errors, quiet, settings):
+            started_at = datetime.now(UTC)
+            earlier = _close_dead_runs(store, started_at)
+            owner = this_process()
+            for site, spidercls in spiders:
+                crawler = process.create_crawler(spidercls)
+                errors[site.name] = OwnErrors()
+                errors[site.name].watch(crawler)
+                count_pages(crawler)
+                run_id = open_run(store, site.name, started_at, owner)
+                crawls.append(_Crawl(site, crawler, errors[site.name], run_id))
+                process.crawl(crawler, config=site, memory=CrawlMemory(store, site.name))
+            reports = _run(process, sites, crawls, skipped, store, on_progress, log_level)
+        for report in reports:
+            report.notes.extend(earlier.get(report.site, []))
+        _close_runs(store, reports, crawls)
+        return reports
+    except BaseException as exc:
+        why = f"interrupted: the crawl stopped: {type(exc).__name__}: {exc}"[:500]
+        for crawl in crawls:
+            try:
+                interrupt_run(store, crawl.run_id, why)
+            except Exception:  # the store itself may be what failed: the next start marks it
+                logger.warning("could not mark the run of %s interrupted", crawl.site.name)
+        raise
     finally:
         store.close()
+
+
+def _close_dead_runs(store: Store, now: datetime) -> dict[str, list[str]]:
+    """Mark the rows of earlier crawls that were killed, saying so; a note for each, by site."""
+    notes: dict[str, list[str]] = {}
+    for run in close_dead_runs(store, now):
+        note = f"the crawl started {run.started_at:%Y-%m-%d %H:%M:%S} was interrupted"
+        logger.warning("%s: %s (marked so in crawl_runs)", run.site, note)
+        notes.setdefault(run.site, []).append(note)
+    return notes
+
+
+def _close_runs(store: Store, reports: list[CrawlReport], crawls: list[_Crawl]) -> None:
+    run_ids = {crawl.site.name: crawl.run_id for crawl in crawls}
+    for report in reports:
+        run_id = run_ids.get(report.site)
+        if run_id is None:  # not crawled at all: its row is written whole
+            record_run(store, report.run_record())
+        else:
+            close_run(store, run_id, report.run_record())
+
+
+@contextmanager
+def _crawl_logging(errors: dict[str, OwnErrors], quiet: bool, settings: Settings) -> Iterator[None]:
+    """Errors filed by site (into ``errors``) while the crawl runs; without ``-v``, a short log."""
+    handlers: list[logging.Handler] = [ErrorLog(errors)]
+    if quiet:
+        live = logging.StreamHandler()
+        live.setLevel(logging.WARNING)
+        live.setFormatter(logging.Formatter(settings["LOG_FORMAT"], settings["LOG_DATEFORMAT"]))
+        live.addFilter(QuietLog())
+        handlers.append(live)
+    for handler in handlers:
+        logging.root.addHandler(handler)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            logging.root.removeHandler(handler)
 
 
 def _run(
     process: CrawlerProcess,
     sites: list[SiteConfig],
-    crawlers: list[tuple[SiteConfig, Crawler]],
-    not_run: dict[str, CrawlReport],
+    crawls: list[_Crawl],
+    skipped: dict[str, CrawlReport],
     store: Store,
     on_progress: Callable[[Progress], None] | None,
     log_level: str,
 ) -> list[CrawlReport]:
+    from twisted.internet import task
+
     progress = Progress({site.name: SiteProgress() for site in sites})
     started = time.monotonic()
-    ticker = None
+    started_at = datetime.now(UTC)
+    loops = [task.LoopingCall(_heartbeat, store, crawls, started_at)]
     if on_progress is not None:
-        from twisted.internet import task
 
         def tick() -> None:
             progress.elapsed = time.monotonic() - started
-            for site, crawler in crawlers:
-                _read_progress(crawler, progress.sites[site.name])
+            for crawl in crawls:
+                _read_progress(crawl.crawler, progress.sites[crawl.site.name])
             on_progress(progress)
 
-        ticker = task.LoopingCall(tick)
-        ticker.start(0.25, now=False)
-    started_at = datetime.now(UTC)
+        loops.append(task.LoopingCall(tick))
+        loops[-1].start(0.25, now=False)
+    loops[0].start(HEARTBEAT_SECONDS, now=False)
     _quiet_per_item_logs(log_level)
     process.start()
-    if ticker is not None and ticker.running:
-        ticker.stop()
+    for loop in loops:
+        if loop.running:
+            loop.stop()
     elapsed = time.monotonic() - started
     crawled = {
-        site.name: mark_skipped(site, _report(site, crawler, elapsed, started_at))
-        for site, crawler in crawlers
+        c.site.name: mark_skipped(
+            c.site, report_of(c.site, c.crawler, elapsed, started_at, c.errors)
+        )
+        for c in crawls
     }
-    reports = [not_run.get(site.name) or crawled[site.name] for site in sites]
-    for report in reports:
-        record_run(store, report.run_record())
-    return reports
+    return [skipped.get(site.name) or crawled[site.name] for site in sites]
+
+
+def _heartbeat(store: Store, crawls: list[_Crawl], started_at: datetime) -> None:
+    """Refresh the open rows with the counts so far, off the reactor thread."""
+    from twisted.internet.threads import deferToThread
+
+    counts: dict[int, dict[str, int]] = {}
+    for crawl in crawls:
+        report = report_of(crawl.site, crawl.crawler, 0.0, started_at, crawl.errors)
+        counts[crawl.run_id] = {
+            "pages": report.pages,
+            "unchanged": report.unchanged,
+            "posts": report.posts,
+            "new_posts": report.new_posts,
+            "new_entries": report.new_entries,
+            "new_sightings": report.new_sightings,
+            "failed_requests": report.failed_requests,
+        }
+    done = deferToThread(touch_runs, store, counts, datetime.now(UTC))
+    done.addErrback(lambda failure: logger.warning("crawl_runs not refreshed: %s", failure.value))
 
 
 def _quiet_per_item_logs(log_level: str) -> None:
@@ -275,91 +268,3 @@ def _read_progress(crawler: Crawler, progress: SiteProgress) -> None:
     progress.pages = int(stats.get("response_received_count", 0))
     progress.posts = int(stats.get("watchlist/posts_read", 0))
     progress.failed = int(stats.get("watchlist/failed_requests", 0))
-
-
-def _not_run(site: SiteConfig, reason: str) -> CrawlReport:
-    """The report of a site that was not crawled: ``reason`` says why."""
-    report = _report(site, None, 0.0, datetime.now(UTC))
-    report.skipped = reason
-    return report
-
-
-_DNS_FAILURES = ("CannotResolveHostError", "DNSLookupError")
-
-
-def mark_skipped(site: SiteConfig, report: CrawlReport) -> CrawlReport:
-    """``report``, marked skipped when its stats show the site could not be crawled at all.
-
-    Only a crawl that fetched nothing is judged: every request refused for a private address,
-    a host that does not resolve, or a robots.txt that forbids every page asked for.
-    """
-    if report.pages or report.unchanged or report.skipped:
-        return report
-    stats = report.stats
-    dns_failures = sum(
-        int(count)
-        for key, count in stats.items()
-        if key.startswith("downloader/exception_type_count/") and key.endswith(_DNS_FAILURES)
-    )
-    if stats.get("watchlist/private_address_refused"):
-        why = stats.get("watchlist/private_address_last") or "a private address"
-        report.skipped = f"refused: {why}; set allow_private: true for a site on a private network"
-    elif dns_failures:
-        hosts = ", ".join(sorted({urlsplit(url).hostname or url for url in site.start_urls}))
-        report.skipped = f"{hosts} does not resolve (no DNS answer)"
-    elif stats.get("robotstxt/forbidden"):
-        report.skipped = (
-            f"robots.txt forbids every page asked for ({stats['robotstxt/forbidden']} requests); "
-            "obey_robots: false only with the site's permission"
-        )
-    return report
-
-
-def _report(
-    site: SiteConfig, crawler: Crawler | None, elapsed: float, started_at: datetime
-) -> CrawlReport:
-    stats: dict[str, Any] = crawler.stats.get_stats() if crawler and crawler.stats else {}
-    exceptions = {
-        key.rsplit("/", 1)[-1]: value
-        for key, value in stats.items()
-        if key.startswith("downloader/exception_type_count/")
-    }
-    last_error = stats.get("watchlist/last_error")
-    if last_error is None and exceptions:
-        last_error = ", ".join(f"{name} ×{n}" for name, n in exceptions.items())
-    images = int(stats.get("watchlist/images_fetched", 0))
-    errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("spider_exceptions", 0) or 0)
-    return CrawlReport(
-        site=site.name,
-        pages=int(stats.get("response_received_count", 0))
-        - images
-        - int(stats.get("robotstxt/response_count", 0))
-        - int(stats.get("watchlist/pages_unchanged", 0)),
-        unchanged=int(stats.get("watchlist/pages_unchanged", 0))
-        + int(stats.get("watchlist/threads_unchanged", 0)),
-        posts=int(stats.get("watchlist/posts_read", 0)),
-        new_posts=int(stats.get("watchlist/new_posts", 0)),
-        new_entries=int(stats.get("watchlist/new_entries", 0)),
-        new_sightings=int(stats.get("watchlist/new_sightings", 0)),
-        images=images,
-        qr_codes=int(stats.get("watchlist/qr_codes_decoded", 0)),
-        images_unreadable=int(stats.get("watchlist/images_unreadable", 0)),
-        failed_requests=int(stats.get("watchlist/failed_requests", 0)),
-        errors=errors,
-        finish_reason=str(stats.get("finish_reason", "not started")),
-        last_error=last_error,
-        elapsed=float(stats.get("elapsed_time_seconds", elapsed)),
-        started_at=stats.get("start_time") or started_at,
-        expect=site.expect,
-        stats=stats,
-        notes=crawl_notes(site),
-    )
-
-
-def crawl_notes(site: SiteConfig) -> list[str]:
-    """What a user should know about how the site is crawled (shown once per crawl)."""
-    notes: list[str] = []
-    forum = site.type == "forum" and site.engine != "discourse"
-    if forum and site.resolved_selectors().thread_mark is None:
-        notes.append("every thread re-read: no thread_mark")
-    return notes

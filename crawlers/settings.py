@@ -28,13 +28,21 @@ FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_DNS_RESOLVER = "crawlers.resolver.PublicAnswersResolver"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's off-site filter, which also keeps post images on the site's image hosts.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawlers.middlewares.SiteOffsiteMiddleware": 50,
     "crawlers.middlewares.PrivateAddressMiddleware": 60,
     # Above the retry middleware (550): a name refused at connect time is not retried.
     "crawlers.middlewares.PrivateAnswerMiddleware": 560,
     "crawlers.middlewares.ConditionalRequestMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # Last to see a request, first to see its answer (before the retry middleware).
+    "crawlers.middlewares.RequestDeadlineMiddleware": 990,
 }
+# A request's tries share one deadline (a site's `request_deadline` overrides this); each try
+# is also bounded by DOWNLOAD_TIMEOUT.
+WATCHLIST_REQUEST_DEADLINE = 60.0
 # Retries wait WATCHLIST_RETRY_BACKOFF * 2^(attempt-1) seconds, at most the _MAX.
 WATCHLIST_RETRY_BACKOFF = 0.5
 WATCHLIST_RETRY_BACKOFF_MAX = 30.0
@@ -48,6 +56,11 @@ ITEM_PIPELINES = {
 WATCHLIST_IMAGES_PER_POST = 8
 WATCHLIST_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 WATCHLIST_IMAGE_MAX_PIXELS = 16_000_000
+# Per process (all sites together): images fetched or waiting to be decoded at once (their
+# bodies are held), and threads decoding them (each holds ~120 MB for 16 megapixels and keeps
+# it: see crawlers/images.py).
+WATCHLIST_IMAGES_IN_FLIGHT = 8
+WATCHLIST_IMAGE_DECODERS = 1
 # Posts are written to the store in one transaction per WATCHLIST_STORE_BATCH posts, or at the
 # first post after WATCHLIST_STORE_INTERVAL seconds, whichever comes first.
 WATCHLIST_STORE_BATCH = 500

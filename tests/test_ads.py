@@ -170,13 +170,13 @@ def test_a_browser_site_without_a_browser_is_refused_with_one_line(tmp_path: Pat
     assert "\n" not in message
 
 
-def test_the_blocker_lets_documents_scripts_and_xhr_through_and_stops_the_rest() -> None:
+def test_the_blocker_stops_heavy_resources_private_addresses_and_all_that_leaves_the_site() -> None:
     blocker = ResourceBlocker(site_config(BASE).model_copy(update={"allow_private": False}))
     for kind in BLOCKED_TYPES:
         assert blocker.reason("https://127.0.0.1:8770/x", kind) == kind
     assert blocker.reason("http://10.0.0.1/api", "fetch") == "private_address"
-    assert blocker.reason("https://ads.example.net/frame", "document") == "offsite_document"
-    assert blocker.reason("https://cdn.example.net/app.js", "script") is None
+    assert blocker.reason("https://ads.example.net/frame", "document") == "offsite"
+    assert blocker.reason("https://cdn.example.net/app.js", "script") == "offsite"  # any type
 
 
 def test_the_browser_context_carries_the_sites_proxy_and_cookies_for_every_request() -> None:

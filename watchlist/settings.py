@@ -6,6 +6,8 @@
   ``./seeds``.
 - ``WATCHLIST_REQUIRE_SERVICES``: ``1`` makes tests fail instead of skip when PostgreSQL is
   unreachable.
+- ``WATCHLIST_FOUR_EYES``: ``1`` (or ``true``, ``yes``, ``on``) turns on four-eyes review: an
+  entry becomes ``confirmed`` only when a second, different reviewer confirms it.
 - ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
   it, ``watchlist.chromium`` looks in the usual system places and Playwright's cache.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = "sqlite:///watchlist.db"
+_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class Settings:
     seeds_dir: Path
     require_services: bool
     chromium_path: str | None  # CHROMIUM_PATH: the browser for `render: browser` sites
+    four_eyes: bool = False  # WATCHLIST_FOUR_EYES=1: confirmations need two reviewers
 
 
 def load() -> Settings:
@@ -36,6 +40,7 @@ def load() -> Settings:
         seeds_dir=Path(os.environ.get("WATCHLIST_SEEDS") or "seeds"),
         require_services=os.environ.get("WATCHLIST_REQUIRE_SERVICES", "") == "1",
         chromium_path=os.environ.get("CHROMIUM_PATH") or None,
+        four_eyes=os.environ.get("WATCHLIST_FOUR_EYES", "").strip().lower() in _TRUE,
     )
 
 

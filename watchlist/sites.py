@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from watchlist.addresses import is_private_host
+from watchlist.addresses import is_private_host, parse_ip
 from watchlist.errors import ConfigError
 from watchlist.presets import ENGINES, PRESETS
 from watchlist.selectors import Selectors
@@ -24,6 +24,7 @@ from watchlist.selectors import Selectors
 SiteType = Literal["forum", "ads", "telegram"]
 Render = Literal["http", "browser"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_HOST_NAME = re.compile(r"[\w-]+(\.[\w-]+)*")
 
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -36,7 +37,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 class Expectations(BaseModel):
     """What a healthy crawl of the site yields; a crawl that falls short fails (exit 1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     min_posts: int = Field(default=0, ge=0)  # at least this many posts read per run
     max_failed_share: float = Field(default=0.5, ge=0, le=1)  # of the requests sent
@@ -45,13 +46,15 @@ class Expectations(BaseModel):
 class SiteConfig(BaseModel):
     """One crawl target (ARCHITECTURE.md, "Site config")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No number may be infinite or NaN (`delay: .inf` would hang the crawl for good).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     type: SiteType
     engine: str | None = None
     start_urls: list[str] = Field(min_length=1)
     allowed_domains: list[str] = Field(default_factory=list)
+    image_domains: list[str] = Field(default_factory=list)  # hosts of post images (CDNs)
     render: Render = "http"
     selectors: Selectors = Selectors()
     reveal: list[str] = Field(default_factory=list)
@@ -59,11 +62,13 @@ class SiteConfig(BaseModel):
     max_pages: int = Field(default=500, ge=1)
     max_depth: int = Field(default=50, ge=0)  # links followed from a start URL; 0: no limit
     max_page_bytes: int = Field(default=8_000_000, ge=1024)  # per response, after decompression
-    delay: float = Field(default=1.0, ge=0)
+    delay: float = Field(default=1.0, ge=0, le=3600)  # seconds; an hour at most
     concurrency: int = Field(default=4, ge=1, le=64)
     autothrottle: bool = True
     obey_robots: bool = True
     retries: int = Field(default=2, ge=0, le=10)
+    # Seconds one request may spend being downloaded, over all its tries.
+    request_deadline: float = Field(default=60.0, ge=1, le=3600, allow_inf_nan=False)
     user_agent: str | None = None
     proxy: str | None = None
     cookies: dict[str, str] = Field(default_factory=dict)
@@ -95,6 +100,22 @@ class SiteConfig(BaseModel):
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"{proxy!r} is not an http(s) proxy URL")
         return proxy
+
+    @field_validator("image_domains")
+    @classmethod
+    def _image_domains_are_hosts(cls, domains: list[str]) -> list[str]:
+        hosts = []
+        for domain in domains:
+            host = domain.strip().lower().rstrip(".").strip("[]")
+            if not (_HOST_NAME.fullmatch(host) or (":" in host and parse_ip(host) is not None)):
+                raise ValueError(f"{host!r} is not a host name (no scheme, port or path)")
+            if not host.isascii():  # as requests spell it
+                try:
+                    host = host.encode("idna").decode("ascii")
+                except UnicodeError as exc:
+                    raise ValueError(f"{host!r} is not a valid international name") from exc
+            hosts.append(host)
+        return hosts
 
     @field_validator("start_urls")
     @classmethod
@@ -188,6 +209,8 @@ def load_site(path: Path) -> SiteConfig:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    except RecursionError as exc:  # PyYAML reads nesting recursively: [[[[…]]]] 100k deep
+        raise ConfigError(f"{path}: config: nested too deeply to be a site config") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of fields, got {type(raw).__name__}")
     raw.setdefault("name", path.stem)

@@ -24,6 +24,7 @@ from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawlers.dates import parse_datetime
+from crawlers.health import count_failed_request
 from crawlers.items import PostItem
 from crawlers.playwright_pages import (
     browser_settings,
@@ -198,6 +199,7 @@ class AdsSpider(SiteSpider):
             message = f"Chromium did not start ({self.chromium}): {message}"
         stats = self.crawler.stats
         stats.inc_value("watchlist/failed_requests")
+        count_failed_request(stats, failure)
         stats.set_value("watchlist/last_error", f"{url}: {message}")
         self.logger.warning("request failed: %s: %s", url, message)
 

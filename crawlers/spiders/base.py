@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
+from crawlers.health import count_failed_request
 from crawlers.memory import CrawlMemory
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
@@ -113,6 +114,8 @@ class SiteSpider(scrapy.Spider):
             "watchlist/max_pages_reached",
             "watchlist/failed_requests",
             "depth/request_ignored_count",
+            "watchlist/posts_set_aside",  # read but not stored (crawlers.pipelines)
+            "watchlist/posts_not_stored",
         )
         if any(stats.get(key) for key in cut_short):
             self.crawler.stats.inc_value("watchlist/validators_not_saved")
@@ -136,9 +139,10 @@ class SiteSpider(scrapy.Spider):
         return Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
     def on_error(self, failure: Failure) -> None:
-        """Count a failed request and keep its reason for the crawl summary."""
+        """Count a failed request (and its class: crawlers.health) and keep its reason."""
         stats = self.crawler.stats
         stats.inc_value("watchlist/failed_requests")
+        count_failed_request(stats, failure)
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         stats.set_value("watchlist/last_error", f"{url}: {failure.getErrorMessage()}")

@@ -117,8 +117,20 @@ def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], Non
 RESULT_STYLE = {"ok": "green", "warning": "yellow", "skipped": "yellow"}
 
 
+def print_failures(reports: list[CrawlReport]) -> None:
+    """One line per class of failed or refused requests of each site, on stderr."""
+    for r in reports:
+        for line in r.failure_lines():
+            err_console.print(inert(f"{r.site}: {line}", keep_newlines=False, style="yellow"))
+
+
 def print_reports(reports: list[CrawlReport]) -> None:
-    """The crawl summary: a table with a row per site, then the reason of each failure."""
+    """The crawl summary: a table with a row per site, then the reason of each failure.
+
+    Before it, on stderr, one line per class of failed requests (Scrapy's own per-request
+    lines show only with ``-v``); under each failed site, one line per error of our own code.
+    """
+    print_failures(reports)
     table = Table(title="crawl summary", title_justify="left")
     table.add_column("site", no_wrap=True)
     table.add_column("result", no_wrap=True)
@@ -169,9 +181,13 @@ def print_reports(reports: list[CrawlReport]) -> None:
         console.print(inert(line, keep_newlines=False, style="" if r.ok else "red"))
         if not r.ok:
             reason = r.problem or "unknown"
-            if r.last_error:
+            if r.last_error and not r.errors:
                 reason += f"; last error: {r.last_error}"
             console.print(inert(f"  error: {reason}", keep_newlines=False, style="red"))
+        for error in r.error_lines:
+            console.print(inert(f"  error: {error}", keep_newlines=False, style="red"))
+        if r.error_lines:
+            console.print("  (crawl again with -v for the tracebacks)", markup=False)
         for warning in r.warnings:
             console.print(inert(f"  warning: {warning}", keep_newlines=False, style="yellow"))
         for note in r.notes:

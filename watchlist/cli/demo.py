@@ -9,7 +9,7 @@ from rich.table import Table
 
 from watchlist import settings
 from watchlist.cli.crawl import run_crawl
-from watchlist.cli.options import DbOption, store_for
+from watchlist.cli.options import MAX_ID, DbOption, store_for
 from watchlist.cli.render import console, inert
 from watchlist.demo.launch import demo_sites
 from watchlist.store import EntryFilter, list_entries
@@ -26,7 +26,7 @@ def demo_command(
         list[str] | None,
         typer.Option("--site", help="Crawl only this demo site (repeatable), e.g. demo-discuz."),
     ] = None,
-    top: Annotated[int, typer.Option(help="How many top entries to list.")] = 10,
+    top: Annotated[int, typer.Option(help="How many top entries to list.", min=0, max=MAX_ID)] = 10,
     db: DbOption = None,
 ) -> None:
     """Start the bundled demo sites on 127.0.0.1, crawl them, and print the watchlist.

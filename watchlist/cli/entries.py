@@ -7,10 +7,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from watchlist.cli.options import DbOption, KindOption, SiteOption, StatusOption, store_for
+from watchlist.cli.clusters import operator_lines
+from watchlist.cli.options import (
+    MAX_ID,
+    ClusterOption,
+    DbOption,
+    KindOption,
+    SiteOption,
+    StatusOption,
+    checked_ids,
+    store_for,
+)
 from watchlist.cli.render import console, highlighted, inert, json_line
 from watchlist.export import entry_rows
 from watchlist.store import EntryFilter, get_entry
+from watchlist.store.rereview import standing_flags
+from watchlist.store.tables import Entry
+
+RereviewOption = Annotated[
+    bool, typer.Option("--rereview", help="Only dismissed entries flagged for re-review.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,21 +39,32 @@ def entries_command(
     status: StatusOption = None,
     kind: KindOption = None,
     site: SiteOption = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many entries.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many entries.", min=0, max=MAX_ID)
+    ] = None,
+    cluster: ClusterOption = None,
+    rereview: RereviewOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     db: DbOption = None,
 ) -> None:
-    """List the watchlist's entries, highest score first.
+    """List the watchlist's entries, highest score first (allowlisted values left out).
+
+    A dismissed entry seen again in a seller's ad or a warning shows as `dismissed*`: it is
+    flagged for re-review (`--rereview` lists only those).
 
     Example:
 
         watchlist entries --status new --kind phone
     """
     store = store_for(db)
-    rows = entry_rows(store, EntryFilter(status=status, kind=kind, site=site, limit=limit))
+    where = EntryFilter(
+        status=status, kind=kind, site=site, limit=limit, cluster=cluster, rereview=rereview
+    )
+    rows = entry_rows(store, where)
+    flagged = standing_flags(store, [row["id"] for row in rows if row["status"] == "dismissed"])
     if as_json:
         for row in rows:
-            console.out(json_line(row), highlight=False)
+            console.out(json_line(row | {"rereview": row["id"] in flagged}), highlight=False)
         return
     table = Table("id", "kind", "status", "score", "seen")
     table.add_column("value", overflow="fold", min_width=16)
@@ -47,7 +74,7 @@ def entries_command(
         table.add_row(
             str(row["id"]),
             row["kind"],
-            row["status"],
+            row["status"] + ("*" if row["id"] in flagged else ""),
             f"{row['score']:.2f}",
             str(row["sightings"]),
             inert(row["value"]),
@@ -56,6 +83,15 @@ def entries_command(
         )
     console.print(table)
     console.print(f"{len(rows)} entries", markup=False)
+    if flagged:
+        console.print("* dismissed, seen again: flagged for re-review", markup=False)
+
+
+def awaiting_status(entry: Entry) -> str:
+    """The status, marked when four-eyes review awaits a second reviewer."""
+    if entry.first_confirmed_by is not None and entry.status != "confirmed":
+        return f"{entry.status} (awaiting a second review; confirmed by {entry.first_confirmed_by})"
+    return entry.status
 
 
 def show_command(
@@ -68,11 +104,13 @@ def show_command(
 
         watchlist show 12
     """
-    detail = get_entry(store_for(db), entry_id)
+    (entry_id,) = checked_ids([entry_id])
+    store = store_for(db)
+    detail = get_entry(store, entry_id)
     entry = detail.entry
     console.print(inert(f"#{entry.id} {entry.kind} {entry.value}", style="bold"))
     for label, value in (
-        ("status", entry.status),
+        ("status", awaiting_status(entry)),
         ("score", f"{entry.score:.2f}"),
         ("first seen", str(entry.first_seen)[:19]),
         ("last seen", str(entry.last_seen)[:19]),
@@ -85,6 +123,8 @@ def show_command(
         ("note", entry.note or "-"),
     ):
         console.print(inert(f"  {label:<11} {value}", keep_newlines=False))
+    for line in operator_lines(store, entry):
+        console.print(line)
     for evidence in detail.evidence:
         sighting, post = evidence.sighting, evidence.post
         console.print()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -26,17 +26,21 @@ def extract_command(
     """Extract handles from JSON lines; one JSON line out per line in, in order.
 
     Out: {"id", "handles": [{"kind", "value", "start", "end", "provider", "role"}], "otc_score"}.
-    A bad input line gives {"id", "line", "error"} in its place and the exit code 1.
+    A bad input line (not UTF-8, not JSON, too deeply nested, a lone surrogate in its text)
+    gives {"id", "line", "error"} in its place, the next lines are still read, and the exit
+    code is 1.
 
     Example:
 
         echo '{"id": 1, "text": "出U 飞机 @usdt_king 13800138000"}' | watchlist extract
     """
+    # Bytes, decoded line by line: one line that is not UTF-8 gives an error object, no more.
+    lines: BinaryIO
     if file == "-":
-        lines = sys.stdin
+        lines = sys.stdin.buffer
     else:
         try:
-            lines = Path(file).open(encoding="utf-8")  # noqa: SIM115 (closed at exit)
+            lines = Path(file).open("rb")  # noqa: SIM115 (closed at exit)
         except OSError as exc:
             raise WatchlistError(f"{file}: cannot read: {exc.strerror}") from exc
     failed = 0

@@ -1,16 +1,20 @@
-"""``watchlist confirm``, ``watchlist dismiss`` and the (not yet available) review queue."""
+"""``watchlist review`` (the queue), ``watchlist confirm`` and ``watchlist dismiss``."""
 
 from __future__ import annotations
 
 import getpass
+import sys
 from typing import Annotated
 
 import typer
 
-from watchlist.cli.options import DbOption, store_for
+from watchlist import settings
+from watchlist.cli.options import DbOption, checked_ids, store_for
 from watchlist.cli.render import console, inert
-from watchlist.errors import NotAvailable
+from watchlist.errors import UsageError
+from watchlist.extract.model import KINDS
 from watchlist.store import set_status
+from watchlist.store.review import REASONS, Decision
 
 IdsArgument = Annotated[list[int], typer.Argument(metavar="ID...", help="Entry ids.")]
 ReviewerOption = Annotated[
@@ -18,6 +22,13 @@ ReviewerOption = Annotated[
 ]
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="Why; kept with the entry and the audit log.")
+]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        help=f"Why, as a code: for dismiss one of {', '.join(REASONS)}; for confirm any word.",
+    ),
 ]
 
 
@@ -28,44 +39,140 @@ def register(app: typer.Typer) -> None:
     app.command("review")(review_command)
 
 
+def reviewer_name(given: str | None) -> str:
+    """``--reviewer``, else the OS user; a :class:`UsageError` when neither is known."""
+    name = (given or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError) as exc:
+        raise UsageError("cannot tell who you are: pass --reviewer NAME") from exc
+
+
+def _said(d: Decision) -> str:
+    if d.refused:
+        return d.refused
+    if d.awaiting and not d.changed:
+        return f"confirmed once by {d.first_confirmed_by}: awaiting a second, different reviewer"
+    if d.changed:
+        second = f" (second review; first: {d.first_confirmed_by})" if d.first_confirmed_by else ""
+        return f"{d.from_status} → {d.to_status}{second}"
+    return f"already {d.to_status}"
+
+
 def _decide(
-    ids: list[int], status: str, reviewer: str | None, note: str | None, db: str | None
+    ids: list[int],
+    status: str,
+    reviewer: str | None,
+    note: str | None,
+    reason: str | None,
+    db: str | None,
 ) -> None:
-    decisions = set_status(store_for(db), ids, status, reviewer or getpass.getuser(), note)
+    ids = checked_ids(ids)
+    decisions = set_status(store_for(db), ids, status, reviewer_name(reviewer), note, reason=reason)
     for d in decisions:
-        verb = f"{d.from_status} → {d.to_status}" if d.changed else f"already {d.to_status}"
-        console.print(inert(f"#{d.entry_id} {d.kind} {d.value}: {verb}", keep_newlines=False))
+        console.print(inert(f"#{d.entry_id} {d.kind} {d.value}: {_said(d)}", keep_newlines=False))
 
 
 def confirm_command(
-    ids: IdsArgument, reviewer: ReviewerOption = None, note: NoteOption = None, db: DbOption = None
+    ids: IdsArgument,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Confirm entries: they join the list handed to the enforcement side.
+
+    In four-eyes mode (WATCHLIST_FOUR_EYES=1) an entry is confirmed only when a second,
+    different reviewer confirms it too; until then it awaits a second review.
 
     Example:
 
         watchlist confirm 12 15 --reviewer alice --note "seller ad, 3 sites"
     """
-    _decide(ids, "confirmed", reviewer, note, db)
+    _decide(ids, "confirmed", reviewer, note, reason, db)
 
 
 def dismiss_command(
-    ids: IdsArgument, reviewer: ReviewerOption = None, note: NoteOption = None, db: DbOption = None
+    ids: IdsArgument,
+    reviewer: ReviewerOption = None,
+    note: NoteOption = None,
+    reason: ReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Dismiss entries (false positives, or no longer relevant).
 
     Example:
 
-        watchlist dismiss 7 --note "victim's number quoted in a warning"
+        watchlist dismiss 7 --reason victim-or-warning --note "victim's number in a warning"
     """
-    _decide(ids, "dismissed", reviewer, note, db)
+    _decide(ids, "dismissed", reviewer, note, reason, db)
 
 
-def review_command() -> None:
-    """The interactive review queue of new entries, highest score first (not available yet).
+def review_command(
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}."),
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="Only entries seen on this site.")
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", min=0.0, max=1.0, help="Only entries scoring at least this."),
+    ] = None,
+    cluster: Annotated[
+        int | None, typer.Option("--cluster", help="Only the members of this operator cluster.")
+    ] = None,
+    rereview: Annotated[
+        bool,
+        typer.Option(
+            "--rereview", help="Dismissed entries flagged for re-review, instead of new ones."
+        ),
+    ] = False,
+    from_top: Annotated[
+        bool, typer.Option("--from-top", help="Start at the top, not where you left off.")
+    ] = False,
+    reviewer: ReviewerOption = None,
+    db: DbOption = None,
+) -> None:
+    """The interactive review queue: new entries, best first, one key per decision.
+
+    Keys: c confirm, d dismiss (with a reason), s skip, n note, e every sighting, o operator
+    cluster, C/D batch over a site or cluster, z undo, j/k move, ? help, q quit. Quitting and
+    starting again resumes where you left off (per reviewer and filters). See docs/review.md.
 
     Example:
 
-        watchlist review
+        watchlist review --kind alipay --kind wechat --min-score 0.6 --reviewer alice
     """
-    raise NotAvailable("watchlist review is not available yet; use confirm/dismiss")
+    from watchlist.review.session import ReviewSession
+    from watchlist.store.queue import QueueFilter
+
+    kinds = tuple(dict.fromkeys(_kind(k) for k in kind or ()))
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("watchlist review needs a terminal; in scripts use confirm / dismiss")
+    where = QueueFilter(kinds, site, min_score, cluster, rereview)
+    session = ReviewSession(
+        store_for(db), reviewer_name(reviewer), where, settings.load().four_eyes
+    )
+    session.open(resume=not from_top)
+    if not session.total:
+        what = "" if where.key() == "all" else f" ({where.key()})"
+        console.print(inert(f"nothing to review{what}", keep_newlines=False))
+        return
+    from watchlist.review.app import ReviewApp
+
+    ReviewApp(session).run()
+    tally = session.tally
+    kinds = ("confirmed", "awaiting", "dismissed", "skipped", "undone")
+    done = ", ".join(f"{tally[k]} {k}" for k in kinds if tally[k]) or "no decision"
+    console.print(f"{done} · watchlist review goes on from here next time", markup=False)
+
+
+def _kind(name: str) -> str:
+    kind = name.strip().lower()
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {name!r}: use one of {', '.join(KINDS)}")
+    return kind

@@ -368,6 +368,21 @@ class World:
         """For every ground-truth handle, how many posts publish it."""
         return Counter(handle for post in self.posts() for handle in post.handles)
 
+    def operators(self) -> dict[int, frozenset[HandleKey]]:
+        """Who is behind what: each seller's user id and the handles of theirs that posts publish.
+
+        Read-only ground truth for the operator clusters (their own ads, the QR codes they
+        attach and the warnings other users write about them all publish a seller's handles).
+        """
+        published = self.ground_truth()
+        owned: dict[int, frozenset[HandleKey]] = {}
+        for uid in range(1, self.users + 1):  # a user whose handles no post shows is no seller
+            keys = {key for handle in _seller_handles(self.seed, uid) for key in handle.keys()}
+            keys.add(("payment_link", seller_qr(self.seed, uid)[1]))
+            if mine := frozenset(keys & published):
+                owned[uid] = mine
+        return owned
+
     def _seller_uid(self, rng: random.Random) -> int:
         return 3 * rng.randint(1, self.users // 3)
 

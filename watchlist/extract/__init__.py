@@ -12,7 +12,8 @@ The pipeline, all pure functions over one string:
    and Luhn), ``emails``, ``telegram``, ``crypto`` (checksums), ``paylinks`` and ``domains``
    (public suffix list).
 3. A candidate lying strictly inside a longer candidate's span is dropped (the ``qq.com`` of an
-   email, the national digits of ``+86 138…``, the host of a ``t.me`` link).
+   email, the national digits of ``+86 138…``, the host of a ``t.me`` link); so is a bare
+   ``@name`` in a post that reads like Twitter/X or GitHub (``platforms``).
 4. ``providers`` finds the provider cues once; ``accounts`` turns cue + value into WeChat, QQ,
    Alipay and bare Telegram handles (a phone or email named as an account keeps its own kind
    too), and finds ``wxid_…`` and ``2088…`` ids.
@@ -35,6 +36,7 @@ from watchlist.extract.model import KINDS, ROLES, Extraction, Handle, Kind, Role
 from watchlist.extract.normalize import Normalized, normalize
 from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
+from watchlist.extract.platforms import drop_platform_mentions
 from watchlist.extract.providers import GROUP as provider_group
 from watchlist.extract.providers import ProviderCues
 from watchlist.extract.roles import GROUP as role_group
@@ -61,7 +63,8 @@ def extract(text: str) -> Extraction:
     """Every handle in ``text`` with its provider and role, and the text's OTC score.
 
     Handles are sorted by ``start``; the same (kind, value, start) appears once;
-    ``text[h.start:h.end]`` is what was written.
+    ``text[h.start:h.end]`` is what was written. Any ``str`` is accepted (NUL, lone surrogates,
+    controls); every value is printable ASCII.
     """
     norm = normalize(text)
     lowered = norm.lowered
@@ -69,6 +72,8 @@ def extract(text: str) -> Extraction:
     score = score_of(found[score_group])
     candidates = drop_contained([handle for finder in FINDERS for handle in finder(norm)])
     hits = found[provider_group]
+    if "@" in norm.text:
+        candidates = drop_platform_mentions(norm.text, lowered, candidates, hits)
     if hits or "wxid_" in lowered or "2088" in norm.digits:
         candidates = drop_contained(
             candidates + find_accounts(norm.text, norm.digits, lowered, candidates, hits)
@@ -79,6 +84,8 @@ def extract(text: str) -> Extraction:
     providers = ProviderCues(lowered, hits)
     unique: dict[tuple[str, str, int], Handle] = {}
     for handle in candidates:
+        if not (handle.value.isascii() and handle.value.isprintable()):
+            continue  # canonical values are printable ASCII: never NUL, a control, a surrogate
         start, end = norm.span(handle.start, handle.end)
         key = (handle.kind, handle.value, start)
         if key not in unique:

@@ -13,7 +13,11 @@ says ``同号`` ("same number"), the value right before it — belongs to every 
 Rules where the contract is silent: a WeChat ID made of letters only needs an explicit label
 (a ``:``, ``号`` or ``id`` between cue and value) so that ``wechat please`` is not an ID, and after
 the bare ``v`` cue an ID needs a digit (``V yi0749888``, not ``v hello``). A WeChat ID cannot
-start with a digit, so ``【Q632144】q、v同号`` gives ``qq`` 632144 only. A bare Telegram name needs
+start with a digit, so ``【Q632144】q、v同号`` gives ``qq`` 632144 only; and after a chain that says
+同号 only a number is taken (``（微信同号），USDT-TRC20 …`` gives no ID). An English label word
+glued to the token after it is part of the token (``加V iduijin351``: ``iduijin351``) unless
+the rest is a number (``VX mobile13800138000``: the phone), and a token naming a token network
+(``USDT-TRC20``, ``ERC20`` in a list of payment methods) is no ID. A bare Telegram name needs
 a Chinese cue or ✈ (``飞机：usdt_king``) or a colon after an English one (``TG: usdt_king``).
 Two more finders need no cue: ``wxid_…`` IDs and 16-digit ``2088…`` Alipay user ids.
 """
@@ -28,8 +32,10 @@ from watchlist.extract.telegram import NOT_USERNAMES
 
 _GAP = re.compile(
     r"(?:[ \t:：=\-—>→（）()\[\]【】「」《》<>\"'“”/、,，&|~]|手机号码|手机号|手机|电话|号码"
-    r"|号|邮箱|账号|帐号|账户|帐户|userid|uid|id|no\.|是|为|吗|呢|另加|请加|加|我|本人|个|只有|仅|唯一|一下"
-    r"|同号|也是|或|和|same number|same|number|account|mobile|phone|email|is)"
+    r"|号|邮箱|账号|帐号|账户|帐户|no\.|是|为|吗|呢|另加|请加|加|我|本人|个|只有|仅|唯一|一下"
+    r"|同号|也是|或|和"
+    # An English label word glued to what follows is the start of the value: "V iduijin351".
+    r"|(?:userid|uid|id|same number|same|number|account|mobile|phone|email|is)(?![a-z0-9_]))"
     r"{0,12}+"
 )
 _LABELLED = re.compile(r"[:：=]|号|id")
@@ -47,6 +53,13 @@ _TG_NAME = re.compile(
 )
 _BACK_GAP = " \t(（[【:：,，、同"
 _HAS_DIGIT = re.compile(r"[0-9_\-]")
+_GLUED_LABEL = re.compile(r"(?:userid|uid|id|number|account|mobile|phone|email|tel)(?=[a-z0-9+])")
+# A label word glued to digits alone is a label and a number, not an ID: "mobile13800138000".
+_LABEL_AND_NUMBER = re.compile(
+    r"(?:userid|uid|id|number|account|mobile|phone|tel|no)[0-9]+", re.ASCII | re.IGNORECASE
+)
+# A token naming a token network, as payment-method lists do (支付宝、微信、USDT-TRC20): no ID.
+_NETWORK = re.compile(r"(?:usd[tc][-_]?)?(?:trc|erc|bep)[-_]?20", re.ASCII | re.IGNORECASE)
 
 
 class _Views:
@@ -75,7 +88,7 @@ def find_accounts(
         cjk_cue = not lowered[hits[index - 1][0]].isascii() if index else False
         if providers <= {"whatsapp", "signal", "line"}:
             continue
-        found.extend(_after(views, value_at, providers, (labelled, cjk_cue, single)))
+        found.extend(_after(views, value_at, providers, (labelled, cjk_cue, single, same)))
         if same:
             found.extend(_before(views, chain_start, providers))
     if "wxid_" in lowered:
@@ -152,31 +165,41 @@ def _bound(value: Handle, providers: set[str]) -> list[Handle]:
 
 
 def _after(
-    views: _Views, at: int, providers: set[str], flags: tuple[bool, bool, bool]
+    views: _Views, at: int, providers: set[str], flags: tuple[bool, bool, bool, bool]
 ) -> list[Handle]:
     """The accounts written right after a chain that ends at ``at``.
 
-    ``flags``: the gap labels the value; the last cue is Chinese (or ✈); it is a bare letter.
+    ``flags``: the gap labels the value; the last cue is Chinese (or ✈); it is a bare letter;
+    the chain says 同号 (the account is a number: no WeChat ID or Telegram name follows).
     """
-    labelled, cjk_cue, single = flags
+    labelled, cjk_cue, single, same = flags
     value = views.by_start.get(at)
+    if value is None:  # "VX mobile13800138000": a label word glued to a phone or an email
+        glued = _GLUED_LABEL.match(views.lowered, at)
+        value = views.by_start.get(glued.end()) if glued is not None else None
     if value is not None:
         return _bound(value, providers)
     out: list[Handle] = []
-    if "wechat" in providers:
+    if "wechat" in providers and not same:
         match = _WECHAT_ID.match(views.text, at)
-        if match is not None and ((labelled and not single) or _HAS_DIGIT.search(match.group())):
+        if (
+            match is not None
+            and ((labelled and not single) or _HAS_DIGIT.search(match.group()))
+            and _NETWORK.fullmatch(match.group()) is None
+            and _LABEL_AND_NUMBER.fullmatch(match.group()) is None
+        ):
             out.append(Handle("wechat", match.group().lower(), at, match.end(), "wechat"))
     if "qq" in providers:
         handle = _qq(views, _QQ.match(views.digits, at))
         if handle is not None:
             out.append(handle)
-    if "telegram" in providers:
+    if "telegram" in providers and not same:
         match = _TG_NAME.match(views.text, at)
         if (
             match is not None
             and (labelled or cjk_cue or _HAS_DIGIT.search(match.group()))
             and match.group().lower() not in NOT_USERNAMES
+            and _NETWORK.fullmatch(match.group()) is None
         ):
             out.append(Handle("telegram", match.group().lower(), at, match.end(), "telegram"))
     return out

@@ -4,11 +4,14 @@ The context rules (the OTC score, roles, providers) each register a *group*: a t
 lower-case words with a label each, and how an ASCII word must stand apart from its neighbours.
 Each group is one compiled automaton (``ahocorasick_rs``) that finds its words leftmost-longest
 (承兑商 hides 承兑), as a regex alternation would, in one pass at C speed; a text is scanned once
-per group, and the rules then only look at the hits near each handle.
+per group, and the rules then only look at the hits near each handle. An ASCII word that is a
+segment of a URL or an encoded blob (``/V/`` or ``/Tg/`` inside base64, ``youtube.com/v/…``)
+is no word (``TokenCheck``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import ahocorasick_rs
@@ -41,13 +44,23 @@ class _Group:
         hits: list[Hit] = []
         append = hits.append
         labels, checks = self.labels, self.checks
+        segment: TokenCheck | None = None  # made for the first word that touches a "/" or "+"
+        size, frame = len(lowered), _FRAME
         for index, start, end in self.automaton.find_matches_as_indexes(lowered):
-            if checks[index] and self._glued(lowered, start, end, checks[index]):
-                # A word glued to its neighbour does not count, but may hide a shorter word
-                # inside it (出u in 出usdt hides usdt): look again from its next character.
-                if end - start > 1:
-                    hits.extend(self._inside(lowered, start + 1, end))
-                continue
+            if checks[index]:
+                if self._glued(lowered, start, end, checks[index]):
+                    # A word glued to its neighbour does not count, but may hide a shorter word
+                    # inside it (出u in 出usdt hides usdt): look again from its next character.
+                    if end - start > 1:
+                        segment = segment or TokenCheck(lowered)
+                        hits.extend(self._inside(lowered, start + 1, end, segment))
+                    continue
+                if (start and lowered[start - 1] in frame) or (
+                    end < size and lowered[end] in frame
+                ):
+                    segment = segment or TokenCheck(lowered)
+                    if segment(start, end):
+                        continue
             append((start, end, labels[index]))
         return hits
 
@@ -56,7 +69,7 @@ class _Group:
             return True
         return bool(check & _RIGHT and end < len(lowered) and lowered[end] in self.right)
 
-    def _inside(self, lowered: str, offset: int, stop: int) -> list[Hit]:
+    def _inside(self, lowered: str, offset: int, stop: int, segment: TokenCheck) -> list[Hit]:
         """The hits that start in ``lowered[offset:stop]``."""
         window = lowered[offset : stop + LONGEST_WORD]
         hits: list[Hit] = []
@@ -65,25 +78,104 @@ class _Group:
             if start >= stop:
                 break
             check = self.checks[index]
-            if not (check and self._glued(lowered, start, end, check)):
+            if not (check and (self._glued(lowered, start, end, check) or segment(start, end))):
                 hits.append((start, end, self.labels[index]))
         return hits
 
 
+_FRAME = frozenset("/+=\\")
+_TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789+/=\\_-.%~"
+_TOKEN_RUN = re.compile(r"[a-z0-9+/=\\_.%~\-]*")
+_DIGITS = frozenset("0123456789")
+_OPEN = frozenset(" \t\r\n\"'(<[")
+ENCODED_LENGTH = 24
+LONG_TOKEN = 40
+
+
+class TokenCheck:
+    """Whether ASCII words of one text are segments of a URL or of an encoded blob, not words.
+
+    A word is such a segment when it touches ``/``, ``+``, ``=`` or ``\\`` and the run of URL and
+    base64 characters holding it follows a ``//`` (``https://youtube.com/v/…``), is an absolute
+    path (`` /v/AbC123``), has a host before its first ``/`` (``example.com/tg/…``), is at least
+    ``LONG_TOKEN`` long, or ``ENCODED_LENGTH`` with a digit (base64 and the like:
+    ``…GhpcyBh/V/c2VjcmV0…``). ``电话/v/qq同号`` and ``Phone/WeChat:`` stay words. The verdict of
+    the last run is kept, so a run full of such words is looked at once (linear time).
+    """
+
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered
+        self.low, self.high, self.verdict = -1, -1, False
+
+    def __call__(self, start: int, end: int) -> bool:
+        lowered = self.lowered
+        if not (
+            (start and lowered[start - 1] in _FRAME)
+            or (end < len(lowered) and lowered[end] in _FRAME)
+        ):
+            return False
+        if not self.low <= start < end <= self.high:
+            low = _run_start(lowered, start)
+            match = _TOKEN_RUN.match(lowered, end)
+            high = match.end() if match is not None else end
+            self.low, self.high = low, high
+            self.verdict = _segmented(lowered, low, high)
+        return self.verdict
+
+
+def _run_start(lowered: str, start: int) -> int:
+    """Where the run of URL and base64 characters ending at ``start`` begins."""
+    reach = 256
+    while True:
+        low = max(0, start - reach)
+        kept = lowered[low:start].rstrip(_TOKEN_CHARS)
+        if kept or low == 0:
+            return low + len(kept)
+        reach *= 4
+
+
+def _segmented(lowered: str, low: int, high: int) -> bool:
+    """Whether the run ``lowered[low:high]`` is a URL, a path or an encoded blob."""
+    token = lowered[low:high]
+    if token.startswith("//"):
+        return True  # after a scheme
+    slash = token.find("/")
+    if slash < 0:
+        return high - low >= LONG_TOKEN or (
+            high - low >= ENCODED_LENGTH and not _DIGITS.isdisjoint(token)
+        )
+    if slash == 0 and token.count("/") > 1 and (low == 0 or lowered[low - 1] in _OPEN):
+        return True  # an absolute path: "GET /v/AbC123 404"
+    if "." in token[:slash]:
+        return True  # a path after a host
+    return high - low >= LONG_TOKEN or (
+        high - low >= ENCODED_LENGTH and not _DIGITS.isdisjoint(token)
+    )
+
+
 _GROUPS: dict[str, _Group] = {}
+_ON_DEMAND: dict[str, _Group] = {}
 
 
-def register(group: str, words: Mapping[str, str], *, left: str, right: str) -> None:
+def register(
+    group: str, words: Mapping[str, str], *, left: str, right: str, on_demand: bool = False
+) -> None:
     """Add a group of ``{word: label}`` cue words.
 
     ``left``/``right``: the characters that may not stand right before/after a word whose
     first/last character is an ASCII letter or digit (so ``tg`` counts in ``tg:`` but not in
-    ``stg``). Words of other scripts stand anywhere.
+    ``stg``). Words of other scripts stand anywhere. An ``on_demand`` group is left out of
+    ``scan`` and found only by ``find`` (a rule that few texts need).
     """
     too_long = [word for word in words if len(word) > LONGEST_WORD]
     if too_long:
         raise ValueError(f"cue words are at most {LONGEST_WORD} characters: {too_long}")
-    _GROUPS[group] = _Group(words, left, right)
+    (_ON_DEMAND if on_demand else _GROUPS)[group] = _Group(words, left, right)
+
+
+def find(group: str, lowered: str) -> list[Hit]:
+    """The hits of one registered group (on demand or not) in ``lowered``, in order."""
+    return (_ON_DEMAND.get(group) or _GROUPS[group]).find(lowered)
 
 
 def words_of(groups: Mapping[str, str]) -> dict[str, str]:

@@ -60,6 +60,9 @@ _HEX = frozenset("0123456789ABCDEFabcdef")
 _NOT_BEFORE = frozenset("@._%+#/\\])") | _LABEL_CHARS
 _SCHEMES = r"(?:h[tx]{2}ps?|s?ftps?|tcp|udp|wss?|ssh|socks[45]?|rtmps?|smtps?|imaps?|irc)"
 _SCHEME_BEFORE = re.compile(_SCHEMES + r"(?:://|\[:\]//)$", re.ASCII | re.IGNORECASE)
+_USERINFO_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9])" + _SCHEMES + r"://[^\s/@]{1,64}@$", re.ASCII | re.IGNORECASE
+)
 # "//" or "www." before a host that holds a non-ASCII character (the others are found above).
 _UNICODE_AHEAD = r"(?=[A-Za-z0-9.\-]*[^\x00-\x7f\s，。：；、！？（）])"
 _SLASHES = re.compile(r"//(?:www\.|WWW\.)?" + _UNICODE_AHEAD)
@@ -67,7 +70,23 @@ _WWWS = (
     re.compile(r"www\.(?<![A-Za-z0-9/]www\.)" + _UNICODE_AHEAD),
     re.compile(r"WWW\.(?<![A-Za-z0-9/]WWW\.)" + _UNICODE_AHEAD),
 )
-_UNICODE_HOST = re.compile(r"[^\s/?#:@，。：；、！？（）()<>\"'\[\]{}|\\]{1,200}+")
+_UNICODE_HOST = re.compile(
+    r"[^\s\x00-\x1f\x7f-\x9f\ufffd/?#:@，。：；、！？（）()<>\"'\[\]{}|\\]{1,200}+"
+)
+# What IDNA must give for a host (it passes ASCII labels through unchecked).
+_ASCII_HOST = re.compile(r"[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63})+", re.ASCII)
+# Code, not hosts: a package path (three or more labels under a generic root, as Java, Kotlin
+# and Android name things: ``com.example.Foo.bar``, ``com.tencent.mm``) or a dotted name called
+# like a function, the parenthesis glued to it: ``button.click()``, ``app.run(debug=True)``,
+# ``model.fit(X, y)``, ``logger.info(`` ending its line, a stack frame's ``(Foo.java:42)`` —
+# not ``okx.com(VPN)``. Neither holds
+# after a scheme or ``www.``.
+_PACKAGE_ROOTS = frozenset({"com", "org", "net", "edu", "gov", "io"})
+_CALL = re.compile(r"\((?:[ \t]*+\r?\n|([ -'*-~]{0,240}+)\))")
+_FRAME_ARGS = re.compile(
+    r"[\w$]{1,60}\.[a-z]{1,6}:[0-9]{1,6}|Native Method|Unknown Source", re.ASCII
+)
+_CODE_MARKS = frozenset("=,\"'")
 
 # Registered domains whose links are other kinds (telegram, phone, payment_link) or that are the
 # payment platforms themselves: never watchlist websites.
@@ -105,6 +124,20 @@ def _host_value(written: str, scheme: bool) -> str | None:
         return None
     value = registered_domain(host)
     return None if value is None or value in EXCLUDED_DOMAINS else value
+
+
+def _code_name(written: str, text: str, end: int) -> bool:
+    """Whether the bare host ``written``, ending at ``end`` of ``text``, is a name in code."""
+    root, dot, rest = written.partition(".")
+    if root.lower() == "www":
+        return False
+    if text.startswith("(", end):
+        call = _CALL.match(text, end)
+        if call is not None:
+            args = call.group(1)
+            if not args or not _CODE_MARKS.isdisjoint(args) or _FRAME_ARGS.fullmatch(args):
+                return True
+    return bool(dot) and "." in rest and root.lower() in _PACKAGE_ROOTS
 
 
 def _separators(text: str) -> list[tuple[int, int]]:
@@ -162,6 +195,14 @@ def find_domains(text: str) -> list[Handle]:
             if match is None:
                 continue
             scheme = match.start()
+        elif before == "@":  # the host of a URL with userinfo (https://user:pass@host/)?
+            low = max(0, start - 90)
+            match = None
+            if text.find("://", low, start) >= 0:
+                match = _USERINFO_BEFORE.search(text, low, start)
+            if match is None:
+                continue
+            scheme = match.start()
         elif before in _NOT_BEFORE:
             continue
         elif not before.isascii() and before.isalpha() and before < "\u2e80":
@@ -176,7 +217,7 @@ def find_domains(text: str) -> list[Handle]:
             continue
         resume = match.end()
         value = _host_value(match.group(), scheme >= 0)
-        if value is not None:
+        if value is not None and (scheme >= 0 or not _code_name(match.group(), text, resume)):
             found.append(Handle("domain", value, scheme if scheme >= 0 else start, resume))
     if not text.isascii() and ("//" in text or "www." in text or "WWW." in text):
         found.extend(_unicode_hosts(text))
@@ -214,6 +255,8 @@ def _bare_unicode_host(text: str, at: int, cjk: bool) -> Handle | None:
         host = (text[start:at] + "." + tld.group(1)).lower().encode("idna").decode("ascii")
     except UnicodeError:
         return None
+    if _ASCII_HOST.fullmatch(host) is None:
+        return None
     value = registered_domain(host)
     if value is None or value in EXCLUDED_DOMAINS or tld.group(1).lower() in FILE_EXTENSIONS:
         return None
@@ -241,6 +284,8 @@ def _unicode_hosts(text: str) -> list[Handle]:
         try:
             ascii_host = host.lower().encode("idna").decode("ascii")
         except UnicodeError:
+            continue
+        if _ASCII_HOST.fullmatch(ascii_host) is None:
             continue
         value = registered_domain(ascii_host)
         if value is not None and value not in EXCLUDED_DOMAINS:

@@ -9,7 +9,9 @@ when the right side is a well-known mail domain (``NAME@ GMAIL. COM``), is itsel
 a dot (``Support @ name .com``, ``name@example . com``) or holds a bracketed dot
 (``myuser @ example[.]com``), so ``Selling USDT @ 1.02`` and ``USDT @ abc.com`` are not
 emails. A run of dashes before the local part is a rule line, not part of it. The domain must
-have a public suffix.
+have a public suffix. Logins written like addresses are not e-mails: an scp or git remote
+(``git@github.com:user/repo.git``), the target of ``ssh``, the userinfo of a URL and a
+fediverse handle (``@user@mastodon.social``).
 """
 
 from __future__ import annotations
@@ -140,7 +142,35 @@ def find_emails(text: str) -> list[Handle]:
             # Same length, so the spans hold; only addresses written with "#" are new.
             replaced = text.replace("#", "@")
             found.extend(h for h in _find(replaced, True, tokens) if "#" in text[h.start : h.end])
-    return found
+    return [h for h in found if not _login(text, h.start, h.end)]
+
+
+# Logins and handles written like addresses: ``git@github.com:user/repo.git`` and
+# ``root@host.com:/srv`` (an scp / git remote: a path or port after a colon), ``ssh -p 22
+# root@host.com`` (after ssh or mosh and their options), ``https://user:pass@host/``
+# (userinfo of a URL) and ``@user@mastodon.social`` (a fediverse handle).
+_REMOTE_PATH = re.compile(r":[A-Za-z0-9~/._\-]")
+_SHELL_LOGIN = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?:ssh|mosh)(?:[ \t]+-[^\s]+(?:[ \t]+[^\s\-][^\s]*)?)*[ \t]+$",
+    re.ASCII | re.IGNORECASE,
+)
+_USERINFO = re.compile(r"//(?:[^\s/@]{0,64}:)?$")
+
+
+def _login(text: str, start: int, end: int) -> bool:
+    """Whether the address at [start, end) is a login or a fediverse handle, not a mailbox."""
+    if _REMOTE_PATH.match(text, end) is not None:
+        return True
+    if start and text[start - 1] in "@/:":
+        if text[start - 1] == "@":
+            return True
+        low = max(0, start - 70)
+        return text.find("//", low, start) >= 0 and _USERINFO.search(text, low, start) is not None
+    # Fast: most addresses have no "sh" (ssh, mosh) before them on their line.
+    low = max(0, start - 80)
+    if text.find("sh", low, start) < 0:
+        return False
+    return _SHELL_LOGIN.search(text, low, start) is not None
 
 
 def _hints(text: str, at_sign: bool, tokens: list[int]) -> list[tuple[int, bool]]:

@@ -3,13 +3,14 @@
 ``normalize(text)`` returns a ``Normalized`` with three views of the same length (so one offset
 indexes all three) and ``span()`` to map a span of them back to ``text``:
 
-- ``text``: invisible characters removed (zero-width U+200B–U+200D, U+2060–U+2064, U+FEFF, soft
-  hyphen U+00AD, keycap parts U+FE0F/U+20E3, bidi marks) and so are dots inserted between
+- ``text``: invisible characters removed (NUL, zero-width U+200B–U+200D, U+2060–U+2064, U+FEFF,
+  soft hyphen U+00AD, keycap parts U+FE0F/U+20E3, bidi marks) and so are dots inserted between
   single CJK characters (``支.付.宝``, ``无.需.打.开``: a chain of two or more); then, one
-  character for one, full-width ASCII (``＠．＋１２３ＡＢＣ``) to ASCII, odd spaces to a space,
-  odd dashes to ``-``, circled / negative circled / mathematical digits to ASCII digits, and
-  Cyrillic or Greek look-alikes to Latin — the last only inside tokens that also hold ASCII
-  letters or digits (``usdt_kіng``), so Russian or Greek prose is left alone.
+  character for one, lone surrogates to U+FFFD (as browsers show them: no view, and so no
+  value, ever holds NUL or a surrogate), full-width ASCII (``＠．＋１２３ＡＢＣ``) to ASCII, odd
+  spaces to a space, odd dashes to ``-``, circled / negative circled / mathematical digits to
+  ASCII digits, and Cyrillic or Greek look-alikes to Latin — the last only inside tokens that
+  also hold ASCII letters or digits (``usdt_kіng``), so Russian or Greek prose is left alone.
 - ``digits``: ``text`` with Chinese numerals (一二三…, spoken 幺两拐勾洞, financial 壹贰叁…) as
   ASCII digits. Only number finders read it: mapped everywhere, 三方支付 would lose its word.
 - ``lowered``: ``text.lower()`` for cue words.
@@ -28,8 +29,14 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 _KEEP = {0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0f\u20e3\u200e\u200f"
+# NUL is invisible too: browsers drop it from text, and no store can keep it.
+_INVISIBLE = (
+    "\x00\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\ufe0f\u20e3\u200e\u200f"
+)
 _TABLE: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
+# A lone surrogate (a JSON "\ud800", undecodable bytes read with surrogateescape) is shown as
+# U+FFFD by browsers: one character for one, so it separates what stands on its sides.
+_TABLE.update({cp: "\ufffd" for cp in range(0xD800, 0xE000)})
 _TABLE |= {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if cp not in _KEEP}
 _TABLE.update({ord(c): " " for c in "\u3000\u00a0\u202f\u205f\u1680"})
 _TABLE.update({cp: " " for cp in range(0x2000, 0x200B)})
@@ -84,7 +91,7 @@ _DOT_IN_CHAIN = re.compile(
 # few above U+FFFF are scanned for only in texts that hold such characters (see _may_be_astral):
 # a range above U+FFFF in a character class makes the engine test it on every character.
 _SPECIAL_BMP = (
-    "\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2000-\u200f"
+    "\x00\ud800-\udfff\uff02-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2000-\u200f"
     "\u2010-\u2015\u2060-\u2064\u2460-\u2468\u2776-\u2792\u24ea\u24ff\u3000\u00a0\u00ad"
     f"\u202f\u205f\u1680\u2212\ufe63\ufe6b\ufe0f\u20e3\ufeff\u0130{_LOOK}\u24b6-\u24e9"
 )
@@ -189,7 +196,7 @@ def normalize(text: str) -> Normalized:
     The common case (nothing to fold, no dot chain, no numerals in a number) costs one
     character-class scan, one literal scan for "." and ``lower()``.
     """
-    if text.isascii():
+    if text.isascii() and "\x00" not in text:
         return Normalized(text, text, text, text.lower())
     scan = _SCAN.search(text)
     astral = _may_be_astral(text) and _ASTRAL.search(text) is not None

@@ -48,6 +48,7 @@ _DIGITS = frozenset("0123456789")
 # ASCII cue words that may touch a number: "Q632144", "VX13812345678", "tel13812345678".
 GLUE_CUES = frozenset(
     {"q", "qq", "v", "vx", "wx", "wechat", "weixin", "zfb", "alipay", "tel", "tg", "no", "id"}
+    | {"phone", "mobile", "uid"}
 )
 _BEFORE_BLOCK = frozenset("_*+/=&?%#$¥￥@") | _DIGITS
 _AFTER_BLOCK = frozenset("_*@%") | _LETTERS | _DIGITS

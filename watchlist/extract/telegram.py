@@ -15,10 +15,12 @@ from watchlist.extract.model import Handle
 
 _NAME = r"([A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9])(?![A-Za-z0-9_])"
 # Not after a word character (an email's local part) nor a dot/dash/plus of one; not followed by
-# ".label" (that is a domain or email, e.g. "@example.com").
+# ".label" (that is a domain or email, e.g. "@example.com") nor by a second "@" in the same token
+# (a fediverse handle, "@user@mastodon.social", "@user-1@fosstodon.org").
 # One scan from each "@": "@name" (group 1) or "@ name" (group 2).
 _AT = re.compile(
-    r"@(?:(?<![A-Za-z0-9_.%+\-@]@)" + _NAME + r"|[ ]{1,2}" + _NAME + r")(?!\.[A-Za-z0-9])",
+    r"@(?:(?<![A-Za-z0-9_.%+\-@]@)" + _NAME + r"|[ ]{1,2}" + _NAME + r")"
+    r"(?!\.[A-Za-z0-9]|[\w.\-]*+@)",
     re.ASCII,
 )
 # Links are found from the "/" after their host: "t.me/", "telegram.me/", "telegram.dog/".

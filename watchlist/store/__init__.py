@@ -1,6 +1,7 @@
 """The store: the only package that writes SQL.
 
-``open_store(url)`` gives a migrated :class:`Store`; ``ingest.save_posts`` writes crawled posts;
+``open_store(url)`` gives a migrated :class:`Store`; ``ingest.save_posts`` writes crawled posts
+(made storable first: ``storable``; the SQL in ``upserts``);
 ``queries`` reads; ``review.set_status`` records review decisions.
 """
 
@@ -16,7 +17,7 @@ from watchlist.store.crawl_state import (
 from watchlist.store.engine import Store, open_store
 from watchlist.store.ingest import save_posts
 from watchlist.store.queries import EntryDetail, EntryFilter, Evidence, get_entry, list_entries
-from watchlist.store.records import Found, IngestResult, PostRecord, Summary
+from watchlist.store.records import Found, IngestResult, PostRecord, SetAside, Summary
 from watchlist.store.review import Decision, set_status
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PageMemory",
     "PostRecord",
     "RunRecord",
+    "SetAside",
     "Store",
     "Summary",
     "get_entry",

@@ -19,6 +19,7 @@ from sqlalchemy import Table, select
 from sqlmodel import Session, SQLModel, col
 
 from watchlist.store.engine import Store, upsert_into
+from watchlist.store.storable import storable_text, stored_url
 from watchlist.store.tables import CrawlRun, PageState, Post
 
 PAGES: Table = SQLModel.metadata.tables[PageState.__tablename__]
@@ -57,7 +58,10 @@ class RunRecord:
 
 
 def page_memory(store: Store, site: str) -> dict[str, PageMemory]:
-    """``{url: PageMemory}`` of every page of ``site`` the store remembers."""
+    """``{url: PageMemory}`` of every page of ``site`` the store remembers.
+
+    URLs are as the store keeps them (``storable.stored_url``): look a page up by that form.
+    """
     query = select(PAGES.c.url, PAGES.c.mark, PAGES.c.etag, PAGES.c.last_modified).where(
         PAGES.c.site == site
     )
@@ -67,22 +71,36 @@ def page_memory(store: Store, site: str) -> dict[str, PageMemory]:
 
 def write_marks(session: Session, site: str, marks: Mapping[str, str]) -> None:
     """Upsert the marks of pages of ``site`` inside the caller's transaction."""
-    _upsert(session, site, [{"url": url, "mark": marks[url]} for url in sorted(marks)], ["mark"])
+    rows = {stored_url(url): {"mark": storable_text(mark)} for url, mark in marks.items()}
+    _upsert(session, site, rows, ["mark"])
 
 
 def save_validators(store: Store, site: str, validators: Mapping[str, tuple[str, str]]) -> None:
     """Remember ``{url: (etag, last_modified)}`` of pages of ``site`` ("" for none)."""
-    rows = [
-        {"url": url, "etag": etag or None, "last_modified": modified or None}
-        for url, (etag, modified) in sorted(validators.items())
-    ]
+    rows = {
+        stored_url(url): {
+            "etag": _exactly(etag, 512),
+            "last_modified": _exactly(modified, 128),
+        }
+        for url, (etag, modified) in validators.items()
+    }
     with store.write() as session:
         _upsert(session, site, rows, ["etag", "last_modified"])
 
 
-def _upsert(session: Session, site: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    if not rows:
+def _exactly(validator: str, limit: int) -> str | None:
+    """A validator the store can keep as it is, else None: a cut one would never match."""
+    if not validator or len(validator) > limit or storable_text(validator) != validator:
+        return None
+    return validator
+
+
+def _upsert(
+    session: Session, site: str, by_url: Mapping[str, dict[str, Any]], columns: list[str]
+) -> None:
+    if not by_url:
         return
+    rows = [{"url": url, **by_url[url]} for url in sorted(by_url)]
     now = datetime.now(UTC)
     insert = upsert_into(session, PAGES)
     stmt = insert.on_conflict_do_update(
@@ -95,15 +113,18 @@ def _upsert(session: Session, site: str, rows: list[dict[str, Any]], columns: li
 
 
 def known_post_urls(store: Store, urls: Iterable[str]) -> set[str]:
-    """Which of ``urls`` are stored posts."""
-    wanted = sorted(set(urls))
+    """Which of ``urls`` are stored posts (a URL is known by the form the store keeps)."""
+    asked: dict[str, set[str]] = {}
+    for url in urls:
+        asked.setdefault(stored_url(url), set()).add(url)
+    wanted = sorted(asked)
     found: set[str] = set()
     with store.read() as session:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
-            found.update(
-                session.execute(select(POSTS.c.url).where(POSTS.c.url.in_(chunk))).scalars()
-            )
+            query = select(POSTS.c.url).where(POSTS.c.url.in_(chunk))
+            for stored in session.execute(query).scalars():
+                found.update(asked[stored])
     return found
 
 
@@ -112,7 +133,9 @@ def record_run(store: Store, run: RunRecord) -> int:
     values = {
         name: getattr(run, name) for name in RunRecord.__dataclass_fields__ if name != "stats"
     }
-    values["stats"] = json.dumps(dict(run.stats), default=str, sort_keys=True)
+    values["problem"] = storable_text(run.problem) if run.problem else run.problem
+    values["finish_reason"] = storable_text(run.finish_reason)[:64]
+    values["stats"] = json.dumps(dict(run.stats), default=str, sort_keys=True)  # escapes all
     with store.write() as session:
         result = session.execute(RUNS.insert().values(**values).returning(RUNS.c.id))
         return int(result.scalar_one())

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
 from watchlist.errors import StoreError
@@ -87,16 +87,31 @@ def open_store(url: str) -> Store:
         try:
             migrate(engine)
             return Store(engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:  # OperationalError, or "file is not a database"
             # SQLite can answer "database is locked" at once, without waiting out the busy
             # timeout (seen in CI: two crawls starting at once on one new file): wait, retry.
-            locked = engine.dialect.name == "sqlite" and "locked" in str(exc.orig)
-            if not locked or time.monotonic() > deadline:
-                engine.dispose()
-                with _ENGINES_LOCK:
-                    _ENGINES.pop(url, None)
-                raise StoreError(f"cannot open the database {_safe_url(url)}: {exc.orig}") from exc
+            locked = isinstance(exc, OperationalError) and "locked" in str(exc.orig)
+            if not (locked and engine.dialect.name == "sqlite") or time.monotonic() > deadline:
+                _forget(url, engine)
+                reason = (str(exc.orig).strip().splitlines() or ["?"])[0]
+                raise StoreError(f"cannot open the database {_safe_url(url)}: {reason}") from exc
             time.sleep(0.05)
+        except Exception as exc:
+            from alembic.util import CommandError  # e.g. a revision this version does not know
+
+            if not isinstance(exc, CommandError):
+                raise
+            _forget(url, engine)
+            raise StoreError(
+                f"cannot open the database {_safe_url(url)}: its schema is not one this version "
+                f"knows ({exc}); is it another program's database, or a newer version's?"
+            ) from exc
+
+
+def _forget(url: str, engine: Engine) -> None:
+    engine.dispose()
+    with _ENGINES_LOCK:
+        _ENGINES.pop(url, None)
 
 
 def _safe_url(url: str) -> str:
@@ -116,7 +131,14 @@ def _create_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database).expanduser()
+            if path.is_dir():
+                raise StoreError(f"cannot open the database {url}: {path} is a directory")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                why = f"{path.parent} is not a folder" if path.parent.exists() else exc.strerror
+                raise StoreError(f"cannot open the database {url}: {why}") from exc
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -159,8 +181,14 @@ def migrate(engine: Engine) -> None:
 
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current == head:
             return
+        if current is None and inspect(connection).get_table_names():
+            raise StoreError(
+                f"cannot open the database {_safe_url(str(engine.url))}: it holds tables but no "
+                "watchlist schema (another program's database?); name a new or a watchlist one"
+            )
     with engine.begin() as connection:
         # The write transaction (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)
         # makes a second process wait, then find the schema already at head.

@@ -2,33 +2,51 @@
 
 Re-saving a post never duplicates it or its sightings; two processes saving at once queue on
 the database's write lock (see ``engine.py``) and both succeed.
+
+Every string is made storable first (``storable``): one hostile title cannot make a batch
+fail. A batch the database still refuses is split in halves until each refused post stands
+alone; that post is set aside (``IngestResult.set_aside``, with why), every other one stored.
+The thread of a set-aside post is not remembered (its mark is dropped): the next crawl reads it
+again. A database that cannot be reached at all is no post's fault: that error is raised.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, select, tuple_
-from sqlmodel import Session, SQLModel
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    SQLAlchemyError,
+    StatementError,
+)
 
 from watchlist.extract.known import is_public_contract
 from watchlist.store.crawl_state import write_marks
-from watchlist.store.engine import Store, upsert_into
-from watchlist.store.records import Found, IngestResult, PostRecord
-from watchlist.store.tables import Change, Entry, Post, Sighting
+from watchlist.store.engine import Store
+from watchlist.store.records import IngestResult, PostRecord, SetAside
+from watchlist.store.storable import (
+    AUTHOR_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    VALUE_MAX,
+    capped,
+    digest,
+    fitted_url,
+    storable_text,
+    storable_url,
+    stored_url,
+)
+from watchlist.store.upserts import Ready, Sight, write
 
 SNIPPET_CONTEXT = 80
-CHUNK = 500
 ROLE_WEIGHT = {"offered": 1.0, "reported": 0.9, "mentioned": 0.5}
 PUBLIC_CONTRACT_WEIGHT = 0.1
-
-POSTS: Table = SQLModel.metadata.tables[Post.__tablename__]
-ENTRIES: Table = SQLModel.metadata.tables[Entry.__tablename__]
-SIGHTINGS: Table = SQLModel.metadata.tables[Sighting.__tablename__]
-CHANGES: Table = SQLModel.metadata.tables[Change.__tablename__]
+Marks = Mapping[str, Mapping[str, str]]  # {site: {page url: mark}}
 
 
 def content_hash(text: str) -> str:
@@ -50,215 +68,156 @@ def snippet(text: str, start: int, end: int) -> str:
     return text[max(0, start - SNIPPET_CONTEXT) : end + SNIPPET_CONTEXT]
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def save_posts(
-    store: Store,
-    posts: Sequence[PostRecord],
-    marks: Mapping[str, Mapping[str, str]] | None = None,
+    store: Store, posts: Sequence[PostRecord], marks: Marks | None = None
 ) -> IngestResult:
-    """Upsert ``posts`` with their entries and sightings in one transaction.
+    """Upsert ``posts`` with their entries and sightings, and the pages' ``marks``.
 
-    ``marks`` (``{site: {page url: mark}}``, see ``crawl_state``) are saved in the same
-    transaction: a page is remembered as done only together with its posts.
+    In one transaction when the database takes them all: a page is remembered as done only
+    together with its posts. Otherwise refused posts are set aside one by one (see the module
+    docstring) and the marks of the others' pages saved after them.
     """
-    by_url = {post.url: post for post in posts}
-    if not by_url and not marks:
-        return IngestResult()
-    with store.write() as session:
-        # Sorted keys everywhere: concurrent writers then take row locks in the same order and
-        # cannot deadlock on PostgreSQL.
-        result = (
-            _save(session, [by_url[url] for url in sorted(by_url)], datetime.now(UTC))
-            if by_url
-            else IngestResult()
-        )
-        for site, site_marks in sorted((marks or {}).items()):
-            write_marks(session, site, site_marks)
-        return result
-
-
-def _save(session: Session, posts: list[PostRecord], now: datetime) -> IngestResult:
-    result = IngestResult(posts=len(posts))
-    post_ids = _upsert_posts(session, posts, result)
-    found = {
-        (post.url, f.handle.kind, f.handle.value): (post, f)
-        for post in reversed(posts)
-        for f in reversed(post.found)
-    }  # reversed: the first occurrence in a post wins
-    if not found:
-        return result
-    entry_ids = _upsert_entries(session, found.values(), now, result)
-    rows = []
-    for (url, kind, value), (post, f) in found.items():
-        text = f.payload if f.payload is not None else post.text
-        rows.append(
-            {
-                "entry_id": entry_ids[(kind, value)],
-                "post_id": post_ids[url],
-                "snippet": snippet(text, f.handle.start, f.handle.end),
-                "span_start": f.handle.start,
-                "span_end": f.handle.end,
-                "provider": f.handle.provider,
-                "role": f.handle.role,
-                "source": f.source,
-                "seen_at": now,
-            }
-        )
-    stmt = (
-        upsert_into(session, SIGHTINGS)
-        .on_conflict_do_nothing(index_elements=["entry_id", "post_id"])
-        .returning(SIGHTINGS.c.entry_id)
+    result = IngestResult()
+    ready = sorted(
+        {post.url: post for post in (_ready(p, result) for p in posts)}.values(),
+        key=lambda post: post.url,
     )
-    rows.sort(key=lambda row: (row["entry_id"], row["post_id"]))
-    gained: list[int] = []
-    for chunk in _chunks(rows):
-        gained.extend(session.execute(stmt, list(chunk)).scalars())
-    result.new_sightings = len(gained)
-    _refresh_counts(session, sorted(set(gained)), now)
+    clean = _storable_marks(marks or {})
+    if not ready and not clean:
+        return result
+    now = datetime.now(UTC)
+    try:
+        with store.write() as session:
+            written = write(session, ready, now)
+            for site, site_marks in sorted(clean.items()):
+                write_marks(session, site, site_marks)
+        written.threads_remembered = sum(map(len, clean.values()))
+        result.add(written)
+        return result
+    except Exception as exc:
+        if not refused(exc):
+            raise
+    if ready:
+        _isolate(store, ready, now, result)
+    lost = {(aside.site, aside.thread_url) for aside in result.set_aside}
+    kept = {
+        site: {url: mark for url, mark in site_marks.items() if (site, url) not in lost}
+        for site, site_marks in clean.items()
+    }
+    _save_marks(store, kept, result)
     return result
 
 
-def _upsert_posts(
-    session: Session, posts: list[PostRecord], result: IngestResult
-) -> dict[str, int]:
-    urls = [post.url for post in posts]
-    existing: set[str] = set()
-    for chunk in _chunks(urls):
-        existing.update(
-            session.execute(select(POSTS.c.url).where(POSTS.c.url.in_(chunk))).scalars()
-        )
-    result.new_posts = len(set(urls) - existing)
-    rows = [
-        {
-            "url": post.url,
+def refused(exc: BaseException) -> bool:
+    """Whether the database refused what was written, rather than could not be used at all."""
+    if isinstance(exc, OperationalError | InterfaceError | InternalError):
+        return False  # not reachable, locked, out of space: no post's fault
+    if isinstance(exc, SQLAlchemyError):
+        return isinstance(exc, StatementError)  # a DBAPIError too: the database said no
+    return isinstance(exc, ValueError | TypeError | OverflowError)  # UnicodeError is a ValueError
+
+
+def _isolate(store: Store, posts: Sequence[Ready], now: datetime, result: IngestResult) -> None:
+    """Store ``posts``, halving the batch around each post the database refuses."""
+    try:
+        with store.write() as session:
+            result.add(write(session, posts, now))
+    except Exception as exc:
+        if not refused(exc):
+            raise
+        if len(posts) > 1:
+            half = len(posts) // 2
+            _isolate(store, posts[:half], now, result)
+            _isolate(store, posts[half:], now, result)
+        else:
+            post = posts[0]
+            why = error_line(exc)
+            result.set_aside.append(SetAside(post.url, post.site, post.thread_url, why))
+
+
+def _save_marks(store: Store, marks: Marks, result: IngestResult) -> None:
+    if not any(marks.values()):
+        return
+    try:
+        with store.write() as session:
+            for site, site_marks in sorted(marks.items()):
+                write_marks(session, site, site_marks)
+    except Exception as exc:
+        if not refused(exc):
+            raise
+        return  # an optimization lost: the next crawl reads those pages again
+    result.threads_remembered += sum(map(len, marks.values()))
+
+
+def error_line(exc: BaseException) -> str:
+    """A store error as one printable line: the database's own error, without SQL or values."""
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    lines = str(cause).strip().splitlines() or [""]
+    return capped(storable_text(f"{type(cause).__name__}: {lines[0]}"), 200)
+
+
+def _ready(post: PostRecord, result: IngestResult) -> Ready:
+    """``post`` made storable (``storable``), counting what had to be cut or left out."""
+    text = storable_text(post.text)
+    stored_text = _cut(text, TEXT_MAX, result)
+    title = _cut(storable_text(post.title), TITLE_MAX, result) if post.title else None
+    author = _cut(storable_text(post.author), AUTHOR_MAX, result) if post.author else None
+    url = _url(post.url, result)
+    sights = []
+    for found in post.found:
+        handle = found.handle
+        if len(handle.value) > VALUE_MAX or storable_text(handle.value) != handle.value:
+            result.handles_set_aside += 1
+            continue
+        source = found.source if found.source == "text" else _url(found.source, result)
+        seen_in = text if found.payload is None else storable_text(found.payload)
+        row = {
+            "snippet": snippet(seen_in, handle.start, handle.end),
+            "span_start": handle.start,
+            "span_end": handle.end,
+            "provider": capped(storable_text(handle.provider), 32) if handle.provider else None,
+            "role": handle.role[:16],
+            "source": source,
+        }
+        score = entry_score(post.otc_score, handle.role, handle.kind, handle.value)
+        sights.append(Sight(handle.kind[:32], handle.value, score, row))
+    return Ready(
+        url=url,
+        site=post.site,
+        thread_url=stored_url(post.thread_url) if post.thread_url else None,
+        title=title,
+        title_digest=digest(title) if title is not None else None,
+        row={
+            "url": url,
             "site": post.site,
-            "title": post.title,
-            "author": post.author,
+            "author": author,
             "posted_at": post.posted_at,
             "fetched_at": post.fetched_at,
-            "content_hash": content_hash(post.text),
-            "text": post.text,
+            "content_hash": content_hash(stored_text),
+            "text": stored_text,
             "otc_score": post.otc_score,
-        }
-        for post in posts
-    ]
-    insert = upsert_into(session, POSTS)
-    updated = {
-        name: insert.excluded[name]
-        for name in (
-            "title",
-            "author",
-            "posted_at",
-            "fetched_at",
-            "content_hash",
-            "text",
-            "otc_score",
-        )
-    }
-    stmt = insert.on_conflict_do_update(index_elements=["url"], set_=updated)
-    for chunk in _chunks(rows):
-        session.execute(stmt, list(chunk))
-    ids: dict[str, int] = {}
-    for chunk in _chunks(urls):
-        query = select(POSTS.c.url, POSTS.c.id).where(POSTS.c.url.in_(chunk))
-        ids.update((url, post_id) for url, post_id in session.execute(query))
-    return ids
-
-
-def _upsert_entries(
-    session: Session,
-    found: Iterable[tuple[PostRecord, Found]],
-    now: datetime,
-    result: IngestResult,
-) -> dict[tuple[str, str], int]:
-    scores: dict[tuple[str, str], float] = {}
-    for post, f in found:
-        key = (f.handle.kind, f.handle.value)
-        score = entry_score(post.otc_score, f.handle.role, *key)
-        scores[key] = max(scores.get(key, 0.0), score)
-    keys = list(scores)
-    pair = tuple_(ENTRIES.c.kind, ENTRIES.c.value)
-    existing: set[tuple[str, str]] = set()
-    for chunk in _chunks(keys):
-        query = select(ENTRIES.c.kind, ENTRIES.c.value).where(pair.in_(chunk))
-        existing.update((kind, value) for kind, value in session.execute(query))
-    result.new_entries = len(set(keys) - existing)
-    insert = upsert_into(session, ENTRIES)
-    stmt = insert.on_conflict_do_update(
-        index_elements=["kind", "value"],
-        set_={
-            "last_seen": case(
-                (insert.excluded.last_seen > ENTRIES.c.last_seen, insert.excluded.last_seen),
-                else_=ENTRIES.c.last_seen,
-            ),
-            "score": case(
-                (insert.excluded.score > ENTRIES.c.score, insert.excluded.score),
-                else_=ENTRIES.c.score,
-            ),
         },
+        sights=tuple(sights),
     )
-    rows = [
-        {
-            "kind": kind,
-            "value": value,
-            "status": "new",
-            "score": score,
-            "first_seen": now,
-            "last_seen": now,
-            "sightings": 0,
-            "sites": "",
-        }
-        for (kind, value), score in sorted(scores.items())
-    ]
-    for chunk in _chunks(rows):
-        session.execute(stmt, list(chunk))
-    ids: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(keys):
-        query = select(ENTRIES.c.kind, ENTRIES.c.value, ENTRIES.c.id).where(pair.in_(chunk))
-        ids.update(((k, v), i) for k, v, i in session.execute(query))
-    return ids
 
 
-def _refresh_counts(session: Session, entry_ids: list[int], now: datetime) -> None:
-    """Recount sightings and sites of entries that gained sightings; log confirmed ones."""
-    counts: dict[int, int] = {}
-    sites: dict[int, set[str]] = {}
-    confirmed: list[int] = []
-    for chunk in _chunks(entry_ids):
-        query = (
-            select(SIGHTINGS.c.entry_id, func.count())
-            .where(SIGHTINGS.c.entry_id.in_(chunk))
-            .group_by(SIGHTINGS.c.entry_id)
-        )
-        counts.update(session.execute(query).all())
-        query2 = (
-            select(SIGHTINGS.c.entry_id, POSTS.c.site)
-            .distinct()
-            .join(POSTS, POSTS.c.id == SIGHTINGS.c.post_id)
-            .where(SIGHTINGS.c.entry_id.in_(chunk))
-        )
-        for entry_id, site in session.execute(query2):
-            sites.setdefault(entry_id, set()).add(site)
-        query3 = select(ENTRIES.c.id).where(
-            ENTRIES.c.id.in_(chunk), ENTRIES.c.status == "confirmed"
-        )
-        confirmed.extend(session.execute(query3).scalars())
-    if not entry_ids:
-        return
-    update = ENTRIES.update().where(ENTRIES.c.id == bindparam("eid"))
-    session.execute(
-        update.values(sightings=bindparam("n"), sites=bindparam("s")),
-        [
-            {"eid": i, "n": counts.get(i, 0), "s": ",".join(sorted(sites.get(i, ())))}
-            for i in entry_ids
-        ],
-    )
-    # A confirmed entry seen again has new evidence and a new last_seen: the enforcement side
-    # hears of it through the change log.
-    changes = [{"entry_id": i, "op": "upsert", "status": "confirmed", "at": now} for i in confirmed]
-    if changes:
-        session.execute(CHANGES.insert(), changes)
+def _cut(value: str, limit: int, result: IngestResult) -> str:
+    if len(value) > limit:
+        result.truncated_fields += 1
+        return capped(value, limit)
+    return value
+
+
+def _url(url: str, result: IngestResult) -> str:
+    encoded = storable_url(url)
+    stored = fitted_url(encoded)
+    result.truncated_fields += stored != encoded
+    return stored
+
+
+def _storable_marks(marks: Marks) -> dict[str, dict[str, str]]:
+    return {
+        site: {stored_url(url): storable_text(mark) for url, mark in pages.items()}
+        for site, pages in marks.items()
+        if pages
+    }

@@ -8,9 +8,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from watchlist.errors import NotFound
+from watchlist.store.allowlist import not_allowed
+from watchlist.store.clusters import in_cluster
 from watchlist.store.engine import Store
 from watchlist.store.ingest import SNIPPET_CONTEXT
 from watchlist.store.records import Summary
+from watchlist.store.rereview import needs_rereview
 from watchlist.store.tables import Entry, Post, Sighting
 
 
@@ -22,6 +25,9 @@ class EntryFilter:
     kind: str | None = None
     site: str | None = None
     limit: int | None = None
+    cluster: int | None = None  # members of this operator cluster (merged ids resolve)
+    rereview: bool = False  # only dismissed entries flagged for re-review
+    allowed: bool = False  # include allowlisted values (left out of every list by default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +53,16 @@ class EntryDetail:
 
 
 def list_entries(store: Store, where: EntryFilter = EntryFilter()) -> list[Entry]:
-    """Entries matching ``where``, highest score first, then most sightings, then id."""
+    """Entries matching ``where``, highest score first, then most sightings, then id.
+
+    Allowlisted values are left out unless ``where.allowed``; an unknown ``where.cluster`` is
+    :class:`NotFound`.
+    """
     query = select(Entry)
+    if not where.allowed:
+        query = query.where(not_allowed())
+    if where.rereview:
+        query = query.where(needs_rereview())
     if where.status:
         query = query.where(Entry.status == where.status)
     if where.kind:
@@ -64,6 +78,8 @@ def list_entries(store: Store, where: EntryFilter = EntryFilter()) -> list[Entry
         col(Entry.score).desc(), col(Entry.sightings).desc(), col(Entry.id)
     ).limit(where.limit)
     with store.read() as session:
+        if where.cluster is not None:
+            query = query.where(in_cluster(session, where.cluster))
         return list(session.exec(query))
 
 

@@ -7,11 +7,19 @@ queries use, and a test checks that they and the migrations agree.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, ColumnElement, Index, Text, UniqueConstraint, case, inspect, select
+from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
 STATUSES = ("new", "confirmed", "dismissed")
+ROLE_RANKS = {"mentioned": 0, "reported": 1, "offered": 2}  # the queue's "offered outranks …"
+
+
+def role_rank(role: Any) -> ColumnElement[int]:
+    """SQL: the rank of a role column in :data:`ROLE_RANKS` (an unknown role ranks 0)."""
+    return case(*((role == name, rank) for name, rank in ROLE_RANKS.items() if rank), else_=0)
 
 
 class Entry(SQLModel, table=True):
@@ -35,23 +43,60 @@ class Entry(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     reviewed_by: str | None = Field(default=None, max_length=128)
     reviewed_at: datetime | None = None
+    # Four-eyes mode: who confirmed first; the entry stays `new`, awaiting a second reviewer.
+    first_confirmed_by: str | None = Field(default=None, max_length=128, index=True)
+    # The strongest role of its sightings (offered > reported > mentioned), kept by ingest.
+    best_role: str = Field(
+        default="mentioned", max_length=16, sa_column_kwargs={"server_default": "mentioned"}
+    )
+
+
+class Title(SQLModel, table=True):
+    """A post title, stored once however many posts carry it (a thread's title on each reply).
+
+    ``digest``: the SHA-256 of ``text`` (a unique index on the text itself would outgrow
+    PostgreSQL's index row limit).
+    """
+
+    __tablename__ = "titles"
+    __table_args__ = (UniqueConstraint("digest", name="uq_titles_digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Post(SQLModel, table=True):
-    """A crawled post: the evidence behind sightings."""
+    """A crawled post: the evidence behind sightings.
+
+    ``title`` is read from the ``titles`` row ``title_id`` names (loaded with the post).
+    """
 
     __tablename__ = "posts"
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(max_length=2048, unique=True)
     site: str = Field(max_length=128, index=True)
-    title: str | None = Field(default=None, sa_column=Column(Text))
+    title_id: int | None = Field(default=None, foreign_key="titles.id", index=True)
     author: str | None = Field(default=None, max_length=512)
     posted_at: datetime | None = None
     fetched_at: datetime
     content_hash: str = Field(max_length=64)
     text: str = Field(sa_column=Column(Text, nullable=False))
     otc_score: float = 0.0
+
+    if TYPE_CHECKING:
+        title: str | None  # the column property below
+
+
+_TITLES = SQLModel.metadata.tables[Title.__tablename__]
+_POSTS = SQLModel.metadata.tables[Post.__tablename__]
+inspect(Post).add_property(
+    "title",
+    column_property(
+        select(_TITLES.c.text).where(_TITLES.c.id == _POSTS.c.title_id).scalar_subquery()
+    ),
+)
 
 
 class Sighting(SQLModel, table=True):
@@ -73,7 +118,12 @@ class Sighting(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """Append-only audit log of review decisions."""
+    """Append-only audit log of review decisions.
+
+    ``action``: ``confirm``, ``dismiss``, ``first-confirm`` (four-eyes: the status stays),
+    ``note`` or ``undo``; ``reason``: a dismissal's reason code; ``batch``: the id shared by the
+    rows of one decision (one entry, or every entry of a batch), which an undo names again.
+    """
 
     __tablename__ = "reviews"
 
@@ -84,6 +134,24 @@ class Review(SQLModel, table=True):
     reviewer: str = Field(max_length=128)
     at: datetime
     note: str | None = Field(default=None, sa_column=Column(Text))
+    action: str = Field(
+        default="confirm", max_length=16, sa_column_kwargs={"server_default": "confirm"}
+    )
+    reason: str | None = Field(default=None, max_length=32)
+    batch: str | None = Field(default=None, max_length=32, index=True)
+
+
+class ReviewCursor(SQLModel, table=True):
+    """Where a reviewer left a queue (one row per reviewer and queue filter), to resume there."""
+
+    __tablename__ = "review_cursors"
+    __table_args__ = (UniqueConstraint("reviewer", "queue", name="uq_review_cursors_queue"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reviewer: str = Field(max_length=128)
+    queue: str = Field(max_length=512)
+    entry_id: int = Field(foreign_key="entries.id", ondelete="CASCADE")
+    updated_at: datetime
 
 
 class Change(SQLModel, table=True):
@@ -138,3 +206,105 @@ class CrawlRun(SQLModel, table=True):
     failed_requests: int = 0
     problem: str | None = Field(default=None, sa_column=Column(Text))
     stats: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class Cluster(SQLModel, table=True):
+    """An operator cluster: entries linked by appearing in the same posts (see ``clustering``).
+
+    ``size``: its members (0 once merged away); ``merged_into``: the cluster that took its
+    members, so that an id once shown keeps leading somewhere.
+    """
+
+    __tablename__ = "clusters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    size: int = 0
+    created_at: datetime
+    updated_at: datetime
+    merged_into: int | None = Field(default=None, index=True)
+
+
+class ClusterMember(SQLModel, table=True):
+    """The cluster an entry belongs to (an entry linked to nothing has no row)."""
+
+    __tablename__ = "cluster_members"
+
+    entry_id: int = Field(primary_key=True, foreign_key="entries.id", ondelete="CASCADE")
+    cluster_id: int = Field(foreign_key="clusters.id", index=True)
+
+
+class Hub(SQLModel, table=True):
+    """An entry too common to link anything: posted with other values by many authors."""
+
+    __tablename__ = "hubs"
+
+    entry_id: int = Field(primary_key=True, foreign_key="entries.id", ondelete="CASCADE")
+    authors: int
+    since: datetime
+
+
+class HubCheck(SQLModel, table=True):
+    """How many authors an entry had when last counted, at how many sightings (see ``clustering``).
+
+    Each new sighting adds one author at most, so an entry is counted again only once its
+    sightings have grown enough to take it past the hub threshold.
+    """
+
+    __tablename__ = "hub_checks"
+
+    entry_id: int = Field(primary_key=True, foreign_key="entries.id", ondelete="CASCADE")
+    authors: int
+    sightings: int
+
+
+class ClusterBacklog(SQLModel, table=True):
+    """A post whose sightings are not linked into clusters yet (stored before clusters were)."""
+
+    __tablename__ = "cluster_backlog"
+
+    post_id: int = Field(primary_key=True, foreign_key="posts.id", ondelete="CASCADE")
+
+
+class Allowed(SQLModel, table=True):
+    """An allowlisted (kind, canonical value): never queued, exported, fed or synced."""
+
+    __tablename__ = "allowlist"
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_allowlist_kind_value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    value: str = Field(max_length=512)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    added_by: str = Field(max_length=128)
+    added_at: datetime
+
+
+class AllowlistEvent(SQLModel, table=True):
+    """Append-only log of allowlist additions (``add``) and removals (``remove``)."""
+
+    __tablename__ = "allowlist_events"
+    __table_args__ = (Index("ix_allowlist_events_kind_value", "kind", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    value: str = Field(max_length=512)
+    op: str = Field(max_length=16)
+    by: str = Field(max_length=128)
+    at: datetime
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class RereviewFlag(SQLModel, table=True):
+    """A dismissed entry seen again, offered or reported in a post with a high OTC score.
+
+    It stands while ``flagged_at`` is later than the entry's ``reviewed_at``: the next review
+    of the entry clears it. ``post_id``: the latest post that raised it.
+    """
+
+    __tablename__ = "rereview_flags"
+
+    entry_id: int = Field(primary_key=True, foreign_key="entries.id", ondelete="CASCADE")
+    post_id: int = Field(foreign_key="posts.id", ondelete="CASCADE")
+    role: str = Field(max_length=16)
+    otc_score: float
+    flagged_at: datetime

@@ -558,6 +558,7 @@ class Corpus:
 def main(out: Path = HERE) -> int:
     """Write every family's posts to ``<family>.jsonl`` in ``out`` (this folder by default)."""
     import families_contacts
+    import families_hostile
     import families_money
     import families_negatives
 
@@ -565,6 +566,7 @@ def main(out: Path = HERE) -> int:
     families_contacts.build(corpus)
     families_money.build(corpus)
     families_negatives.build(corpus)
+    families_hostile.build(corpus)
     for stale in out.glob("*.jsonl"):
         stale.unlink()
     for name, posts in corpus.files.items():
