@@ -18,6 +18,14 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (JSON's ``"\\ud800"``) as U+FFFD: lxml refuses them."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 _CLOSING_TAGS = ("</html>", "</HTML>", "</body>", "</BODY>")
 
 

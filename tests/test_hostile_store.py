@@ -113,7 +113,7 @@ class HostileDiscourse:
                 in_topic = True
             if node.get("topic_id") == HOSTILE_TOPIC and isinstance(node.get("cooked"), str):
                 node["username"] = node["username"] + "\x00\x1b]0;pwned\x07"
-                node["cooked"] = node["cooked"].replace("<p>", "<p>\x1b[31m\x08", 1)
+                node["cooked"] = node["cooked"].replace("<p>", "<p>\x1b[31m\x08\ud800", 1)
             for child in node.values():
                 self._poison(child, in_topic)
 
@@ -139,7 +139,7 @@ def test_a_lone_surrogate_and_nul_in_a_topic_lose_no_post_and_are_stored_inert(
         assert post.title is not None
         assert post.title.startswith("\ufffd") and post.title.endswith("␀␛[2J")
         assert post.author is not None and "␀␛]0;pwned␇" in post.author
-        assert "␛[31m" in post.text
+        assert "␛[31m" in post.text and "\ufffd" in post.text  # the surrogate in the HTML too
     for post in posts.values():
         for value in (post.url, post.title or "", post.author or "", post.text):
             assert not UNSTORABLE.search(value), (post.url, value)

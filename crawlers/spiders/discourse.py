@@ -35,7 +35,7 @@ from twisted.python.failure import Failure
 
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.base import SiteSpider
-from crawlers.text import element_text
+from crawlers.text import element_text, without_surrogates
 
 CHUNK = 20  # post ids per posts.json request: a topic's chunk_size, as Discourse's client asks
 # The first path segment of Discourse's routes: what precedes it is the forum's base path.
@@ -263,7 +263,7 @@ class DiscourseSpider(SiteSpider):
             number = post.get("post_number")
             if not isinstance(number, int) or post.get("post_type") == _SMALL_ACTION:
                 continue
-            cooked = Selector(text=str(post.get("cooked") or "<p></p>"))
+            cooked = Selector(text=without_surrogates(str(post.get("cooked") or "<p></p>")))
             for chrome in cooked.css("a.lightbox .meta"):  # the file name and size under an image
                 chrome.drop()
             posted_at = _timestamp(post.get("created_at"))
