@@ -95,10 +95,9 @@ async def kill_page(page: Page, seconds: float = CLOSE_SECONDS, pid: int | None 
     page's target (a busy renderer cannot block that); when that fails too, the browser is
     closed, and killed by ``pid`` (its process id) if even that does not finish.
     """
-    if page.is_closed():
-        return "closed"
     with contextlib.suppress(TimeoutError, PlaywrightError):
         await within(page.close(), seconds)
+    if page.is_closed():
         return "closed"
     browser = page.context.browser
     with contextlib.suppress(TimeoutError, PlaywrightError):
@@ -108,7 +107,10 @@ async def kill_page(page: Page, seconds: float = CLOSE_SECONDS, pid: int | None 
             own = await within(browser.new_browser_cdp_session(), seconds)
             target = {"targetId": info["targetInfo"]["targetId"]}
             await within(own.send("Target.closeTarget", target), seconds)
+            await within(own.detach(), seconds)
             return "target_closed"
+    if page.is_closed():
+        return "closed"
     await kill_browser(browser, seconds, pid)
     return "browser_killed"
 
@@ -291,6 +293,9 @@ class GuardedDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
         page = request.meta.get("playwright_page")
         if isinstance(page, Page):
             await self._kill(page)
+        elif hasattr(self, "browser"):  # no page yet after all this time: the browser is stuck
+            await kill_browser(self.browser, CLOSE_SECONDS, self.pid)
+            self._count("browser_pages/browser_killed")
         self._count("browser/page_deadline_exceeded")
         raise PageDeadlineExceeded(f"the page {why}: closed and skipped")
 
@@ -320,6 +325,9 @@ class GuardedDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
                 return
             except PlaywrightError:  # closed, crashed or navigating: the download will tell
                 watch.session = None
+            except Exception:  # never taken for a hung page; the deadline still holds
+                self._count("browser/probe_failed")
+                await asyncio.Event().wait()
 
     async def _download_request_with_page(
         self, request: Request, page: Page, spider: Any
@@ -333,10 +341,12 @@ class GuardedDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
                 raise
             self._count("browser/navigated_away")
             raise NavigatedAway(f"the page navigated away, to {watch.away}") from exc
-        if watch.away is not None:
+        shown = urlsplit(response.url).scheme in ("http", "https")  # not an error page
+        away = watch.away or (None if shown else response.url)
+        if away is not None:
             self._count("browser/navigated_away")
-        if urlsplit(response.url).scheme not in ("http", "https"):
-            raise NavigatedAway(f"the page navigated away, to {watch.away or response.url}")
+        if not shown:
+            raise NavigatedAway(f"the page navigated away, to {away}")
         if request.meta.get("playwright_include_page"):
             await self._blank(page)
         return response

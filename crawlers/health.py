@@ -36,6 +36,7 @@ FAILED = "watchlist/failed/"
 FAILED_URL = "watchlist/failed_url/"
 REFUSED = "refused: "
 MAX_ERROR_LINES = 10  # distinct error lines kept per site; the rest are only counted
+MAX_CLASSES = 20  # classes of failed requests kept per site; the rest are "other"
 
 _FRIENDLY = {
     "ConnectionRefusedError": "connection refused",
@@ -84,13 +85,28 @@ def failure_class(failure: Failure) -> str:
 
 
 def count_failed_request(stats: StatsCollector, failure: Failure) -> str:
-    """Count one failed request under its class (see the module docstring); the class."""
+    """Count one failed request under its class (see the module docstring); the class.
+
+    A crawl keeps at most :data:`MAX_CLASSES` classes (an error message may be the site's):
+    further ones are counted as ``other``.
+    """
     label = failure_class(failure)
+    if stats.get_value(FAILED + label) is None:
+        classes = sum(1 for key in stats.get_stats() if key.startswith(FAILED))
+        label = label if classes < MAX_CLASSES else "other"
     stats.inc_value(FAILED + label)
     request = getattr(failure, "request", None)
     if request is not None and stats.get_value(FAILED_URL + label) is None:
         stats.set_value(FAILED_URL + label, request.url)
     return label
+
+
+def requests_failed(stats: dict[str, Any]) -> int:
+    """Requests that failed after their retries, not counting the ones we chose not to send."""
+    refused = sum(
+        n for label, (n, _) in failure_classes(stats).items() if label.startswith(REFUSED)
+    )
+    return max(0, int(stats.get("watchlist/failed_requests", 0) or 0) - refused)
 
 
 def failure_classes(stats: dict[str, Any]) -> dict[str, tuple[int, str | None]]:

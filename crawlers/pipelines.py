@@ -76,6 +76,7 @@ class StorePipeline:
     def __init__(
         self, crawler: Crawler, memory: CrawlMemory, batch: int, interval: float = 1.0
     ) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.memory = memory
         self.batch = batch
@@ -143,7 +144,12 @@ class StorePipeline:
             self.lost.update((p.site, stored_url(p.thread_url)) for p in posts if p.thread_url)
             self.stats.inc_value("watchlist/posts_not_stored", len(posts))
             self.stats.inc_value("watchlist/threads_not_remembered", sum(map(len, marks.values())))
-            logger.error("%d posts could not be stored: %s", len(posts), error_line(exc))
+            logger.error(
+                "%d posts could not be stored: %s",
+                len(posts),
+                error_line(exc),
+                extra={"spider": self.crawler.spider},
+            )
             logger.debug("the store failed", exc_info=True)
             return
         for aside in result.set_aside:

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 
-from crawlers.health import PAGES_ANSWERED, REFUSED, OwnErrors, failure_classes
+from crawlers.health import (
+    PAGES_ANSWERED,
+    REFUSED,
+    OwnErrors,
+    failure_classes,
+    requests_failed,
+)
 from watchlist.sites import Expectations, SiteConfig
 from watchlist.store import RunRecord
 
@@ -196,7 +202,7 @@ def report_of(
     refused = sum(
         n for label, (n, _) in failure_classes(stats).items() if label.startswith(REFUSED)
     )
-    failed = max(0, int(stats.get("watchlist/failed_requests", 0)) - refused)
+    failed = requests_failed(stats)
     answered = stats.get(PAGES_ANSWERED)
     if answered is None:  # a crawler the runner did not watch: every response but known ones
         answered = (

@@ -113,7 +113,9 @@ def crawl_sites(
         except NotAvailable as exc:  # this site cannot run here; the others still do
             skipped[site.name] = not_run(site, str(exc))
     spiders = [(site, spidercls) for site, spidercls in spiders if site.name not in skipped]
-    quiet = logging.getLevelName(log_level) >= logging.WARNING
+    quiet = (
+        logging.getLevelNamesMapping().get(log_level.upper(), logging.WARNING) >= logging.WARNING
+    )
     settings = project_settings(database_url, log_level)
     if quiet:
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")

@@ -6,7 +6,9 @@ ad appears; on each ad page the ``reveal`` buttons are clicked and the contact t
 (``selectors.contact``) is added to the ad's text. ``render: http`` sites (server-rendered ads)
 are read like any page, with no browser. The ad's images (QR codes) go to the image pipeline.
 An ad already in the store is not fetched again (one ad is one post: stored means read whole);
-it counts as unchanged.
+it counts as unchanged. What a hostile ad page cannot do in the browser (leave the site, open
+popups, navigate away, hang the crawl) is ``crawlers.browser_guard``'s: an ad it had to kill or
+that navigated away while loading reaches :meth:`AdsSpider.on_error` as a failed request.
 
 ``scrapy crawl ads -a site=NAME [-a seeds=DIR] [-s WATCHLIST_CHROMIUM_PATH=…]``.
 """

@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
-from crawlers.health import count_failed_request
+from crawlers.health import count_failed_request, requests_failed
 from crawlers.memory import CrawlMemory
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
@@ -112,12 +112,11 @@ class SiteSpider(scrapy.Spider):
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         cut_short = (
             "watchlist/max_pages_reached",
-            "watchlist/failed_requests",
             "depth/request_ignored_count",
             "watchlist/posts_set_aside",  # read but not stored (crawlers.pipelines)
             "watchlist/posts_not_stored",
         )
-        if any(stats.get(key) for key in cut_short):
+        if requests_failed(stats) or any(stats.get(key) for key in cut_short):
             self.crawler.stats.inc_value("watchlist/validators_not_saved")
             return
         self.memory.save_validators()

@@ -6,7 +6,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, TextIO, cast
 
 import typer
 
@@ -80,7 +80,7 @@ def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
             delete=False,
         ) as out:
             tmp = Path(out.name)
-            count = write(out)
+            count = write(cast(TextIO, out))
         tmp.replace(output)
         return count
     except OSError as exc:
