@@ -12,8 +12,9 @@ overrides a few of the handler's internals: constraints.txt pins scrapy-playwrig
   hosts are closed before they connect; every popup is closed at once
   (``watchlist/browser/popups_blocked``) and may fetch nothing (its requests reach only the
   context's catch-all route, which aborts them).
-- **A page stays where it was sent.** The first main-frame navigation of a download is the
-  page's own; any later one (``location = …``, a form, ``<meta refresh>``, ``history.back()``)
+- **A page stays where it was sent.** The main-frame navigation to the download's URL is the
+  page's own (one of the page shown before, whose scripts run until it is replaced, is
+  refused); any later one (``location = …``, a form, ``<meta refresh>``, ``history.back()``)
   is refused and counted once per page (``watchlist/browser/navigated_away``). Refused after
   the page loaded, the ad stays readable and is read; refused during its load, the page shows
   an error page, which is never handed to the spider: the request fails with
@@ -24,9 +25,10 @@ overrides a few of the handler's internals: constraints.txt pins scrapy-playwrig
   ``WATCHLIST_BROWSER_HANG_SECONDS`` (10) — a script in a busy loop blocks every call into the
   page — or that runs past its deadline is killed (:func:`kill_page`), counted
   (``watchlist/browser/page_deadline_exceeded``) and skipped with :class:`PageDeadlineExceeded`;
-  the crawl goes on. After each download a pooled page is sent to ``about:blank``, so no
-  page's scripts keep running (or beaconing) between downloads; a page that cannot be blanked
-  is killed too.
+  the crawl goes on. An idle pooled page is asked the same before it is reused (``PagePool``):
+  one whose scripts went into a busy loop after it was read is killed, so the next ad does not
+  pay for it. (Sending each page to ``about:blank`` after its download would stop its scripts
+  sooner, but costs a renderer swap: about 50 ms of CPU per page.)
 - **Closing cannot hang.** Every close has a deadline: a page that does not close is closed
   through the browser (``Target.closeTarget``); a browser that does not close is killed by its
   process id, and scrapy-playwright starts a new one for the next request.
@@ -37,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import posixpath
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -49,6 +52,7 @@ from playwright.async_api import Request as BrowserRequest
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from w3lib.url import canonicalize_url
 
 T = TypeVar("T")
 
@@ -63,7 +67,8 @@ class PageDeadlineExceeded(Exception):
 
 
 class NavigatedAway(Exception):
-    """A page that navigated away while it loaded: what it shows is not the page asked for."""
+    """A page that navigated away while it loaded (or never got where it was sent): what it
+    shows is not the page asked for."""
 
 
 class Rules(Protocol):
@@ -146,6 +151,30 @@ async def _has_loaded(frame: Frame) -> bool:
     return False
 
 
+def same_url(first: str, second: str) -> bool:
+    """Whether two spellings of a URL name the same page (as Chromium and Scrapy write it)."""
+    return _normal(first) == _normal(second)
+
+
+def _normal(url: str) -> tuple[str, str, str, str]:
+    parts = urlsplit(canonicalize_url(url))
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    with contextlib.suppress(ValueError):
+        port = parts.port
+        host = (parts.hostname or "").rstrip(".")
+        netloc = host if port in (None, default) else f"{host}:{port}"
+        return parts.scheme, netloc, posixpath.normpath(parts.path or "/"), parts.query
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
+async def answers(page: Page, seconds: float) -> bool:
+    """Whether ``page`` answers a trivial script within ``seconds`` (not hung, not crashed)."""
+    with contextlib.suppress(TimeoutError, PlaywrightError):
+        await within(page.evaluate("0"), seconds)
+        return True
+    return False
+
+
 def _retrieve(task: asyncio.Future[Any]) -> None:
     if not task.cancelled():
         task.exception()
@@ -155,14 +184,15 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
 class PageWatch:
     """What a page did during its current download."""
 
-    expecting: bool = True  # its own navigation has not been seen yet
+    url: str = ""  # where the download sends it
+    expecting: bool = False  # its own navigation (to url) has not been seen yet
     loaded: bool = False  # its document fired "load"
     away: str | None = None  # where it tried to go after its own navigation
     session: CDPSession | None = None  # for the liveness probe
 
-    def begin(self) -> None:
-        """A download starts on the page."""
-        self.expecting, self.loaded, self.away = True, False, None
+    def begin(self, url: str) -> None:
+        """A download of ``url`` starts on the page."""
+        self.url, self.expecting, self.loaded, self.away = url, True, False, None
 
     def on_load(self, _: Page) -> None:
         self.loaded = True
@@ -252,12 +282,16 @@ class GuardedDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
             return False
         if watch is None or frame.parent_frame is not None:
             return False
-        if watch.expecting:
+        if watch.expecting and same_url(request.url, watch.url):
             watch.expecting = False
             return False
-        watch.away = watch.away or request.url
         if self.rules is not None and (reason := self.rules.reason(request.url, "document")):
             self._count(f"browser_blocked/{reason}")
+        if watch.expecting:  # the last page shown, whose scripts run on until this one commits
+            with contextlib.suppress(PlaywrightError):
+                await route.fulfill(status=204)
+            return True
+        watch.away = watch.away or request.url
         loaded = watch.loaded or await _has_loaded(frame)
         with contextlib.suppress(PlaywrightError):
             if loaded:  # "No Content": the browser stays on the page, which stays readable
@@ -333,32 +367,25 @@ class GuardedDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
         self, request: Request, page: Page, spider: Any
     ) -> Response:
         watch = self.watches.setdefault(page, PageWatch())
-        watch.begin()
+        watch.begin(request.url)
         try:
             response: Response = await super()._download_request_with_page(request, page, spider)
         except Exception as exc:
+            if watch.expecting:
+                raise NavigatedAway(f"the page never went to {request.url}") from exc
             if watch.away is None:
                 raise
             self._count("browser/navigated_away")
             raise NavigatedAway(f"the page navigated away, to {watch.away}") from exc
+        if watch.expecting:  # what it shows is whatever it showed before
+            raise NavigatedAway(f"the page never went to {request.url}")
         shown = urlsplit(response.url).scheme in ("http", "https")  # not an error page
         away = watch.away or (None if shown else response.url)
         if away is not None:
             self._count("browser/navigated_away")
         if not shown:
             raise NavigatedAway(f"the page navigated away, to {away}")
-        if request.meta.get("playwright_include_page"):
-            await self._blank(page)
         return response
-
-    async def _blank(self, page: Page) -> None:
-        """Stop the page's scripts before it waits for its next download, or kill it."""
-        seconds = min(CLOSE_SECONDS, self.hang_seconds / 2)
-        try:
-            await within(page.goto("about:blank", timeout=seconds * 1000), seconds)
-        except (TimeoutError, PlaywrightError):
-            if not page.is_closed():
-                await self._kill(page)
 
     async def _kill(self, page: Page) -> None:
         how = await kill_page(page, CLOSE_SECONDS, self.pid)

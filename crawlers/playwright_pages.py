@@ -48,7 +48,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
-from crawlers.browser_guard import CLOSE_SECONDS, host_rules, kill_page, within
+from crawlers.browser_guard import CLOSE_SECONDS, answers, host_rules, kill_page, within
 from watchlist import settings
 from watchlist.addresses import is_private_host
 from watchlist.chromium import find_chromium
@@ -76,6 +76,7 @@ LOAD_MORE_ROUNDS = 50  # "load more" clicks per listing page at most
 TRUSTED_CLICKS = 10  # "show contact" buttons clicked with the mouse per page at most
 EVALUATE_SLACK = 2.0  # seconds a script of ours may take over the wait it was given
 PAGE_USES = 100  # navigations before a pooled page is closed and a fresh one made
+IDLE_PROBE_SECONDS = 2.0  # an idle page that does not answer this fast is not reused
 
 
 def configured_chromium(crawler_settings: BaseSettings | None = None) -> str | None:
@@ -206,7 +207,9 @@ class PagePool:
 
     A page is taken just before the download and returned (or closed after ``PAGE_USES``
     navigations) as soon as the response is read, before any callback runs; on any download
-    failure it is closed. So a page is always either idle here or in one download, and pages
+    failure it is closed, and an idle page that no longer answers (a script of the last page
+    it showed in a busy loop) is closed instead of reused (``watchlist/browser_pages/hung_idle``).
+    So a page is always either idle here or in one download, and pages
     never outnumber the downloads in flight (which ``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT`` bounds).
     The idle pages are closed when the spider closes: ``watchlist/browser_pages/closed`` then
     equals ``playwright/page_count``, the pages opened.
@@ -231,10 +234,18 @@ class PagePool:
         request.meta["playwright_include_page"] = True
         while self.idle:
             page = self.idle.pop()
-            if not page.is_closed():
-                request.meta["playwright_page"] = page
-                self._count("reused")
-                return
+            if page.is_closed():
+                continue
+            # Its scripts ran on since it was read: one stuck in a loop (or crashed) is not
+            # handed to the next ad, which would pay with its deadline.
+            if not await answers(page, IDLE_PROBE_SECONDS):
+                self.uses.pop(id(page), None)
+                await self._close(page)
+                self._count("hung_idle")
+                continue
+            request.meta["playwright_page"] = page
+            self._count("reused")
+            return
 
     async def process_response(self, request: Request, response: Response) -> Response:
         page = request.meta.pop("playwright_page", None)

@@ -15,8 +15,15 @@ from sqlmodel import select
 from watchlist.demo import World
 from watchlist.extract import extract
 from watchlist.extract.canonical import NotAValue, canonical_value
-from watchlist.store import EntryFilter, Found, PostRecord, list_entries, open_store, save_posts
-from watchlist.store import set_status
+from watchlist.store import (
+    EntryFilter,
+    Found,
+    PostRecord,
+    list_entries,
+    open_store,
+    save_posts,
+    set_status,
+)
 from watchlist.store.allowlist import AllowItem, allow, allowed_keys, disallow
 from watchlist.store.clusters import entry_cluster
 from watchlist.store.tables import Change
@@ -53,7 +60,11 @@ def seed(db: str, text: str = AD) -> dict[tuple[str, str], int]:
         ("wechat", "Fast_Pay88", "fast_pay88"),
         ("telegram", "@USDT_King88", "usdt_king88"),
         ("telegram", "t.me/usdt_king88", "usdt_king88"),
-        ("eth", "0xdac17f958d2ee523a2206206994597c13d831ec7", "0xdAC17F958D2ee523a2206206994597C13D831ec7"),
+        (
+            "eth",
+            "0xdac17f958d2ee523a2206206994597c13d831ec7",
+            "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+        ),
         ("domain", "pay.fastu.com.cn", "fastu.com.cn"),
         ("payment_link", "HTTPS://QR.ALIPAY.COM/FKX01234?t=1", "https://qr.alipay.com/fkx01234"),
         ("bank_card", "6222 0212 3456 7890 128", "6222021234567890128"),
@@ -96,7 +107,9 @@ def test_every_crawled_handle_of_the_demo_world_canonicalizes_to_itself(
 
 
 def test_two_writings_of_one_phone_are_one_allowlist_row(sqlite_url: str) -> None:
-    first = run_cli("allow", "add", "phone", "138 0013 8000", "--note", "our hotline", db=sqlite_url)
+    first = run_cli(
+        "allow", "add", "phone", "138 0013 8000", "--note", "our hotline", db=sqlite_url
+    )
     assert first.code == 0, first.stderr
     second = run_cli("allow", "add", "phone", "+8613800138000", db=sqlite_url)
     assert second.code == 0 and "already allowlisted" in second.stdout

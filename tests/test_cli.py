@@ -33,6 +33,7 @@ CONTRACT_COMMANDS = {
     "allow",
     "clusters",
     "history",
+    "sites",
 }
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07[bold red]FAKE[/bold red] \u202eevil"
 

@@ -111,7 +111,13 @@ def seller_values(world: World, count: int) -> list[tuple[int, Key]]:
     return picked
 
 
-CUES = {"phone": "电话 ", "telegram": "TG: @", "wechat": "微信：", "qq": "QQ：", "alipay": "支付宝："}
+CUES = {
+    "phone": "电话 ",
+    "telegram": "TG: @",
+    "wechat": "微信：",
+    "qq": "QQ：",
+    "alipay": "支付宝：",
+}
 
 
 def written(key: Key) -> str:
@@ -169,7 +175,9 @@ def test_a_value_turning_into_a_hub_splits_the_cluster_it_glued(
         save_posts(store, [ad(f"http://elsewhere.test/t/{n}", f"u{n}", f"{ESCROW} {written(key)}")])
     glued = entry_cluster(store, _id(store, glue))
     assert glued is not None
-    assert {key for _, key in sellers[:3]} <= {(e.kind, e.value) for e in cluster_entries(store, glued)}
+    assert {key for _, key in sellers[:3]} <= {
+        (e.kind, e.value) for e in cluster_entries(store, glued)
+    }
     for n, (_, key) in enumerate(sellers[3:], start=3):
         save_posts(store, [ad(f"http://elsewhere.test/t/{n}", f"u{n}", f"{ESCROW} {written(key)}")])
     assert entry_cluster(store, _id(store, glue)) is None
@@ -260,7 +268,7 @@ def test_clusters_command_lists_size_kinds_sites_and_top_values(store_url: str) 
     assert members[0].value in text.stdout and "1 cluster\n" in text.stdout
 
 
-def test_entries_and_show_name_a_clusters_members(store_url: str) -> None:
+def test_entries_export_and_show_name_a_clusters_members(store_url: str) -> None:
     store = open_store(store_url)
     (biggest, *_) = list_clusters(store)
     members = cluster_entries(store, biggest.id)
@@ -270,6 +278,8 @@ def test_entries_and_show_name_a_clusters_members(store_url: str) -> None:
     assert {json.loads(line)["id"] for line in listed.stdout.splitlines()} == {
         m.id for m in members
     }
+    exported = run_cli("export", "--format", "json", "--cluster", str(biggest.id), db=store_url)
+    assert {row["id"] for row in json.loads(exported.stdout)} == {m.id for m in members}
     shown = run_cli("show", str(members[0].id), db=store_url)
     assert f"cluster     #{biggest.id} · {len(members)} entries" in shown.stdout
     for other in members[1:]:
@@ -281,9 +291,13 @@ def test_entries_and_show_name_a_clusters_members(store_url: str) -> None:
 @pytest.mark.postgres
 def test_concurrent_saves_on_postgresql_see_each_others_links(postgres_url: str) -> None:
     store = open_store(postgres_url)
-    first = [ad(f"http://p.test/a{n}", "a", f"TG: @chain_{n:02d}x 电话 1380013{n:04d}") for n in range(40)]
+    first = [
+        ad(f"http://p.test/a{n}", "a", f"TG: @chain_{n:02d}x 电话 1380013{n:04d}")
+        for n in range(40)
+    ]
     second = [
-        ad(f"http://p.test/b{n}", "b", f"电话 1380013{n:04d} TG: @chain_{n + 1:02d}x") for n in range(39)
+        ad(f"http://p.test/b{n}", "b", f"电话 1380013{n:04d} TG: @chain_{n + 1:02d}x")
+        for n in range(39)
     ]
     errors: list[BaseException] = []
 
@@ -291,7 +305,7 @@ def test_concurrent_saves_on_postgresql_see_each_others_links(postgres_url: str)
         try:
             for post in posts:
                 save_posts(store, [post])
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=save, args=(posts,)) for posts in (first, second)]

@@ -8,8 +8,15 @@ from datetime import UTC, datetime
 from conftest import run_cli
 
 from watchlist.extract import extract
-from watchlist.store import Found, PostRecord, get_entry, list_entries, open_store, save_posts
-from watchlist.store import set_status
+from watchlist.store import (
+    Found,
+    PostRecord,
+    get_entry,
+    list_entries,
+    open_store,
+    save_posts,
+    set_status,
+)
 from watchlist.store.allowlist import AllowItem, allow, disallow
 from watchlist.store.history import entry_history
 from watchlist.store.rereview import REREVIEW_MIN_OTC, rereview_ids

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import CliResult, run_cli, stored_sightings, write_site
 
-from crawlers.browser_guard import host_rules, kill_page
+from crawlers.browser_guard import host_rules, kill_page, same_url
 from crawlers.playwright_pages import (
     ResourceBlocker,
     actions_seconds,
@@ -69,6 +69,10 @@ AWAY_AFTER_LOAD = (
 )
 AWAY_WHILE_LOADING = "<script>location.href = 'OTHER/away-now';</script>"
 AWAY_ON_SITE = "<script>addEventListener('load', () => { location = '/ads'; })</script>"
+# Trying again and again, also after it was read, while its page waits for the next ad.
+AWAY_AGAIN_AND_AGAIN = (
+    "<script>addEventListener('load', () => setInterval(() => { location = '/ads'; }, 5))</script>"
+)
 # Scripts that never give the renderer back: after loading, while loading, on "show contact",
 # and in dialogs without end.
 BUSY_AFTER_LOAD = "<script>setTimeout(() => { for (;;) {} }, 0)</script>"
@@ -201,6 +205,20 @@ def test_chromium_resolves_only_the_sites_hosts_their_subdomains_and_its_proxy()
     assert f"--host-resolver-rules={host_rules(reachable_hosts(site))}" in args
 
 
+def test_the_page_s_own_navigation_is_known_by_its_url_however_it_is_spelled() -> None:
+    assert same_url("http://127.0.0.1:8770/ad/1", "http://127.0.0.1:8770/ad/1")
+    assert same_url(
+        "http://Ads.Example.com:80/a/../ad?y=2&x=1#top", "http://ads.example.com/ad?x=1&y=2"
+    )
+    assert same_url("http://ads.example.com", "http://ads.example.com/")
+    assert same_url(
+        "http://ads.example.com/广告 1", "http://ads.example.com/%E5%B9%BF%E5%91%8A%201"
+    )
+    assert not same_url("http://ads.example.com/ad/1", "http://ads.example.com/ad/2")
+    assert not same_url("http://ads.example.com/ad/1", "https://ads.example.com/ad/1")
+    assert not same_url("http://ads.example.com:8080/ad/1", "http://ads.example.com/ad/1")
+
+
 def test_a_pages_deadline_allows_for_every_wait_its_actions_may_make() -> None:
     spider_meta = page_meta(site_config("http://127.0.0.1:8770"), [])
     assert spider_meta["watchlist_actions_seconds"] == 0
@@ -245,13 +263,18 @@ def test_popups_beacons_and_redirects_to_another_host_reach_nothing_and_are_coun
 def test_an_ad_that_navigates_away_is_counted_and_read_if_it_had_loaded(
     chromium: str, ads: AdSite, elsewhere: RunningServer, tmp_path: Path
 ) -> None:
-    after, during, on_site = ads.ads[2], ads.ads[5], ads.ads[7]
-    scripts = {after: AWAY_AFTER_LOAD, during: AWAY_WHILE_LOADING, on_site: AWAY_ON_SITE}
+    after, during, on_site, again = ads.ads[2], ads.ads[5], ads.ads[7], ads.ads[0]
+    scripts = {
+        after: AWAY_AFTER_LOAD,
+        during: AWAY_WHILE_LOADING,
+        on_site: AWAY_ON_SITE,
+        again: AWAY_AGAIN_AND_AGAIN,  # the next ad its page shows is not refused for it
+    }
     done = crawl_hostile(ads, scripts, elsewhere.base_url, tmp_path)
     assert done.result.code == 0, done.result.stdout + done.result.stderr
     assert dict(elsewhere.hits) == {}
     stats = done.stats
-    assert stats["watchlist/browser/navigated_away"] == 3
+    assert stats["watchlist/browser/navigated_away"] == len(scripts)
     assert done.site_hits["/ads"] == 1  # the on-site navigation was refused too
     # Refused once loaded, the ad stays on screen and is read; refused while it loaded, the
     # page shows an error page, which is never taken for the ad.
@@ -324,3 +347,40 @@ def test_a_busy_page_that_does_not_close_in_time_is_closed_by_the_browser_or_its
     assert how == fallback
     assert closed
     assert connected == (fallback == "target_closed")
+
+
+@pytest.mark.browser
+def test_an_idle_page_whose_script_went_into_a_busy_loop_is_closed_not_reused(
+    chromium: str, ads: AdSite
+) -> None:
+    from playwright.async_api import async_playwright
+    from scrapy.http import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.playwright_pages import PagePool
+
+    crawler = get_crawler(settings_dict={"WATCHLIST_PAGE_POOL": True})
+    pool = PagePool.from_crawler(crawler)
+    busy = HostileAds(ads, {ads.ads[0].ad_id: BUSY_AFTER_LOAD}, f"http://{OTHER_HOST}:9")
+    request = Request("http://127.0.0.1/ad/2", meta={"playwright": True, "watchlist_pooled": True})
+
+    async def reuse() -> tuple[bool, bool, bool]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(**launch_options(chromium))
+            try:
+                healthy, stuck = await browser.new_page(), await browser.new_page()
+                with serve(busy) as server:
+                    await healthy.goto(server.url(ads.ad_path(ads.ads[1])))
+                    await stuck.goto(server.url(ads.ad_path(ads.ads[0])), wait_until="commit")
+                    await asyncio.sleep(0.5)  # its script is in its busy loop by now
+                    pool.idle = [healthy, stuck]  # the stuck one is handed out first
+                    await pool.process_request(request)
+                    given = request.meta.get("playwright_page")
+                    return given is healthy, stuck.is_closed(), healthy.is_closed()
+            finally:
+                await browser.close()
+
+    got_healthy, stuck_closed, healthy_closed = asyncio.run(reuse())
+    assert got_healthy and stuck_closed and not healthy_closed
+    assert crawler.stats.get_value("watchlist/browser_pages/hung_idle") == 1
+    assert crawler.stats.get_value("watchlist/browser_pages/closed") == 1

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from review_seed import RLO, ZWSP, post, seed
 from sqlmodel import col, select
+from textual.binding import Binding
 
 from watchlist.review.app import QueueScreen, ReviewApp
 from watchlist.review.session import ReviewSession
 from watchlist.store import Store, open_store, save_posts, set_status
 from watchlist.store.allowlist import AllowItem, allow
 from watchlist.store.clusters import entry_cluster
-from watchlist.store.queue import QueueFilter, band_ids, entry_view
+from watchlist.store.entry_view import entry_view
+from watchlist.store.queue import QueueFilter, band_ids
 from watchlist.store.review import undo
 from watchlist.store.tables import Change, Entry, Review
 
@@ -51,10 +53,24 @@ def drive(session: ReviewSession, scenario: Scenario, size: tuple[int, int] = (8
     asyncio.run(main())
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest) -> str:
+    """A fresh database: SQLite, and PostgreSQL where it runs (the store-level tests)."""
+    return str(
+        request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    )
+
+
 @pytest.fixture
 def store(sqlite_url: str) -> Store:
     seed(sqlite_url)
     return open_store(sqlite_url)
+
+
+@pytest.fixture
+def any_store(any_db: str) -> Store:
+    seed(any_db)
+    return open_store(any_db)
 
 
 def ids_of(store: Store) -> dict[str, int]:
@@ -98,10 +114,10 @@ def walk(session: ReviewSession) -> list[int]:
 # --- the store side: order, filters, exclusions, resume -------------------------------------
 
 
-def test_order_is_score_band_then_role_then_sites_sightings_and_recency(sqlite_url: str) -> None:
+def test_order_is_score_band_then_role_then_sites_sightings_and_recency(any_db: str) -> None:
     # band 0.5–0.6: reported scores above offered, yet offered comes first, mentioned last;
     # band 0.9: two offered entries, the one on two sites first though it scores less.
-    store = open_store(sqlite_url)
+    store = open_store(any_db)
     save_posts(
         store,
         [
@@ -161,7 +177,8 @@ def test_order_is_score_band_then_role_then_sites_sightings_and_recency(sqlite_u
     assert order == [ids[v] for v in expected]
 
 
-def test_allowlisted_values_and_decided_entries_never_enter_the_queue(store: Store) -> None:
+def test_allowlisted_values_and_decided_entries_never_enter_the_queue(any_store: Store) -> None:
+    store = any_store
     ids = ids_of(store)
     allow(store, [AllowItem("wechat", "usdt_king88", "our own merchant")], "admin")
     set_status(store, [ids["12345678"]], "dismissed", "bob", reason="not-otc")
@@ -170,7 +187,8 @@ def test_allowlisted_values_and_decided_entries_never_enter_the_queue(store: Sto
     assert opened(store).total == len(queue) == 7
 
 
-def test_filters_narrow_the_queue_by_kind_site_score_cluster_and_rereview(store: Store) -> None:
+def test_filters_narrow_the_queue_by_kind_site_score_cluster_and_rereview(any_store: Store) -> None:
+    store = any_store
     ids = ids_of(store)
     assert set(walk(opened(store, kinds=("wechat",)))) == {ids["usdt_king88"], ids["evil_seller"]}
     assert set(walk(opened(store, site="forum-a"))) == {
@@ -206,7 +224,8 @@ def test_filters_narrow_the_queue_by_kind_site_score_cluster_and_rereview(store:
     assert ids["evil_seller"] not in walk(opened(store))
 
 
-def test_quitting_and_opening_again_resumes_at_the_same_entry_or_the_next(store: Store) -> None:
+def test_quitting_and_opening_again_resumes_at_the_same_entry_or_the_next(any_store: Store) -> None:
+    store = any_store
     first = opened(store)
     first.move(1)
     first.move(1)
@@ -269,11 +288,15 @@ def test_the_queue_shows_the_entry_its_evidence_and_the_other_handles_of_its_pos
         assert "#{} phone +8613800138000".format(ids["+8613800138000"]) in screen
         assert "roles 2 offered · 0 reported · 0 mentioned" in screen
         assert "2 sites: forum-a, forum-b" in screen
-        assert "[offered] forum-a · 老王 · 2026-11-30 11:00 · from text" in screen
+        assert "[offered] forum-a · 老王 · 2026-11-30 11:00 · from the text" in screen
         assert "http://forum-a.test/t/1#p1" in screen
         assert "also in these posts (4)" in screen and "usdt_king88 new" in screen
         assert "operator cluster" in screen and "none confirmed" in screen
         assert "1/9" in screen.splitlines()[0]
+        while session.current != ids["https://qr.alipay.com/fkx12345abcde"]:
+            await p.press("j")
+        assert "from a QR image" in p.screen()
+        assert "QR image http://forum-c.test/img/qr.png" in p.screen()
 
     drive(session, scenario)
 
@@ -566,3 +589,14 @@ def test_the_review_package_reads_no_store_in_its_widgets() -> None:
     for name in ("panels.py", "screens.py"):
         source = (root / name).read_text(encoding="utf-8")
         assert "store.read(" not in source and "store.write(" not in source, name
+
+
+def test_docs_review_shows_the_queue_at_80_by_24_and_documents_every_key() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "review.md").read_text("utf-8")
+    capture = doc.split("```\n review · ", 1)[1].split("```", 1)[0].splitlines()
+    assert len(capture) == 24 and max(len(line) for line in capture) <= 80
+    for binding in QueueScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        for key in (binding.key_display or binding.key).replace("question_mark", "?").split(","):
+            shown_as = {"down": "↓", "up": "↑", "pageup": "PgUp", "pagedown": "PgDn"}.get(key, key)
+            assert f"`{shown_as.split('/')[0]}`" in doc, key

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 sites_app = typer.Typer(
     name="sites",
-    help="Name a site's engine, add it as a config, dry-run it, list the configured sites.",
+    help=(
+        "Name a site's engine, add it as a config, dry-run it, list the configured sites."
+        "\n\nExample:\n\n    watchlist sites add https://forum.example.com/forum-12-1.html"
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )

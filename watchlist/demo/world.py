@@ -377,8 +377,9 @@ class World:
         published = self.ground_truth()
         owned: dict[int, frozenset[HandleKey]] = {}
         for uid in range(1, self.users + 1):  # a user whose handles no post shows is no seller
-            keys = {key for handle in _seller_handles(self.seed, uid) for key in handle.keys()}
-            keys.add(("payment_link", seller_qr(self.seed, uid)[1]))
+            keys: set[HandleKey] = {("payment_link", seller_qr(self.seed, uid)[1])}
+            for handle in _seller_handles(self.seed, uid):
+                keys.update(handle.keys())
             if mine := frozenset(keys & published):
                 owned[uid] = mine
         return owned

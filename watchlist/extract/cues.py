@@ -43,21 +43,22 @@ class _Group:
         """This group's hits in ``lowered``, in order."""
         hits: list[Hit] = []
         append = hits.append
-        labels, checks = self.labels, self.checks
-        segment: TokenCheck | None = None  # made for the first word that touches a "/" or "+"
-        size, frame = len(lowered), _FRAME
+        labels, checks, left, right, frame = self.labels, self.checks, self.left, self.right, _FRAME
+        segment: TokenCheck | None = None  # made for the first word that needs one
+        size = len(lowered)
         for index, start, end in self.automaton.find_matches_as_indexes(lowered):
-            if checks[index]:
-                if self._glued(lowered, start, end, checks[index]):
+            check = checks[index]
+            if check:
+                before = lowered[start - 1] if start else " "
+                after = lowered[end] if end < size else " "
+                if (check & _LEFT and before in left) or (check & _RIGHT and after in right):
                     # A word glued to its neighbour does not count, but may hide a shorter word
                     # inside it (出u in 出usdt hides usdt): look again from its next character.
                     if end - start > 1:
                         segment = segment or TokenCheck(lowered)
                         hits.extend(self._inside(lowered, start + 1, end, segment))
                     continue
-                if (start and lowered[start - 1] in frame) or (
-                    end < size and lowered[end] in frame
-                ):
+                if before in frame or after in frame:
                     segment = segment or TokenCheck(lowered)
                     if segment(start, end):
                         continue

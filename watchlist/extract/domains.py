@@ -10,8 +10,10 @@ label before an ASCII suffix, set off by a space, punctuation or the start of th
 (``exämple.com`` → ``xn--exmple-cua.com``, ``跑分联盟.com``).
 Not domains: the domain part of an email (the email span swallows it), hosts of links that are
 another kind (Telegram, WhatsApp, Alipay), bare file names (``readme.md``, ``setup.py``: a bare
-token whose last label is a common file extension needs a scheme or ``www.``), version numbers
-and dotted words with no known public suffix.
+token whose last label is a common file extension needs a scheme or ``www.``), names in code
+written bare (a package path ``com.example.Foo.bar`` / ``com.tencent.mm``, a call
+``app.run(debug=True)``: see ``_code_name``), version numbers and dotted words with no known
+public suffix. The host of a URL with userinfo (``https://user:pass@host/``) is a domain.
 
 Speed: the scan jumps from separator to separator with literal-first patterns (a "." between
 digits is skipped by the pattern itself); only a separator next to a label costs Python work, a

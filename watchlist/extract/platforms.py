@@ -41,12 +41,15 @@ def drop_platform_mentions(
     text: str, lowered: str, candidates: list[Handle], provider_hits: list[cues.Hit]
 ) -> list[Handle]:
     """``candidates`` without the bare ``@name`` Telegram handles of a platform's post."""
-    if not any(h.kind == "telegram" and text[h.start] == "@" for h in candidates):
-        return candidates
-    if not cues.find(GROUP, lowered):
+    bare = [h for h in candidates if h.kind == "telegram" and text[h.start] == "@"]
+    if not bare:
         return candidates
     near = _TelegramCues(lowered, provider_hits)
-    return [h for h in candidates if h.kind != "telegram" or text[h.start] != "@" or near.names(h)]
+    # Fast: the platform words are looked for only when some "@name" has no Telegram cue.
+    unnamed = {(h.start, h.end) for h in bare if not near.names(h)}
+    if not unnamed or not cues.find(GROUP, lowered):
+        return candidates
+    return [h for h in candidates if h.kind != "telegram" or (h.start, h.end) not in unnamed]
 
 
 class _TelegramCues:

@@ -15,7 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
-from watchlist.review.panels import entry_text, members_text, preview_text, sightings_text
+from watchlist.review.panels import (
+    entry_text,
+    members_text,
+    preview_text,
+    shown,
+    sightings_text,
+)
 from watchlist.review.screens import (
     ClusterScreen,
     NoteScreen,
@@ -26,8 +32,8 @@ from watchlist.review.screens import (
     help_text,
 )
 from watchlist.review.session import ReviewSession
-from watchlist.store.clusters import cluster_entries
-from watchlist.store.queue import BatchPreview, EntryView
+from watchlist.store.entry_view import EntryView
+from watchlist.store.queue import BatchPreview
 
 HINT = "j/k or ↓/↑: next/previous entry · PgDn/PgUp: scroll"
 END = Text(
@@ -109,7 +115,7 @@ class QueueScreen(Screen[None]):
             f"{label} {s.tally[key]}"
             for key, label in (
                 ("confirmed", "✓"),
-                ("awaiting", "½"),
+                ("awaiting", "awaiting"),
                 ("dismissed", "✗"),
                 ("skipped", "skip"),
                 ("undone", "undo"),
@@ -117,13 +123,13 @@ class QueueScreen(Screen[None]):
             if s.tally[key]
         )
         filters = s.where.key()
-        top = f"review · {s.reviewer} · {at}"
-        top += f" · {filters}" if filters != "all" else ""
+        top = f"review · {shown(s.reviewer)} · {at}"
+        top += f" · {shown(filters)}" if filters != "all" else ""
         top += " · four-eyes" if s.four_eyes else ""
         top += f" · {tally}" if tally else ""
-        self.query_one("#top", Static).update(Text(top))
-        message = Text(s.message) if s.message else Text(HINT, style="dim")
-        self.query_one("#message", Static).update(message)
+        self.query_one("#top", Static).update(Text(top), layout=False)
+        message = Text(shown(s.message)) if s.message else Text(HINT, style="dim")
+        self.query_one("#message", Static).update(message, layout=False)
         s.message = ""
 
     def action_move(self, step: int) -> None:
@@ -184,7 +190,7 @@ class QueueScreen(Screen[None]):
             self.redraw()
             return
         cluster = self.view.cluster.id
-        members = cluster_entries(self.session.store, cluster)
+        members = self.session.cluster_members(cluster)
 
         def done(status: str | None) -> None:
             if status is not None:

@@ -15,8 +15,9 @@ from rich.padding import Padding
 from rich.text import Text
 
 from watchlist.inert import UNSAFE
+from watchlist.store.entry_view import EntryView
 from watchlist.store.queries import Evidence
-from watchlist.store.queue import BatchPreview, EntryView
+from watchlist.store.queue import BatchPreview
 from watchlist.store.review import REASONS
 from watchlist.store.tables import Entry
 
@@ -102,9 +103,11 @@ def evidence_parts(evidence: Evidence, context: int | None) -> list[RenderableTy
     head = Text()
     head.append(f"[{sighting.role}] ", style="bold magenta")
     posted = str(post.posted_at)[:16] if post.posted_at else "time unknown"
-    source = "text" if sighting.source == "text" else f"QR image {shown(sighting.source)}"
+    source = "the text" if sighting.source == "text" else "a QR image"
     head.append(f"{shown(post.site)} · {shown(post.author) or '?'} · {posted} · from {source}")
     body = Text(shown(post.url), style="cyan")
+    if sighting.source != "text":
+        body.append(f"\nQR image {shown(sighting.source)}", style="cyan")
     if post.title:
         body.append(f"\n{shown(post.title)}", style="dim")
     body.append("\n")

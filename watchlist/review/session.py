@@ -15,19 +15,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from watchlist.store import Store
+from watchlist.store.clusters import cluster_entries
+from watchlist.store.entry_view import EntryView, entry_view
 from watchlist.store.queue import (
     BatchPreview,
-    EntryView,
     QueueFilter,
     band_counts,
     band_ids,
     batch_preview,
-    entry_view,
     position,
     save_cursor,
     saved_cursor,
 )
 from watchlist.store.review import Decision, add_note, last_decision, set_status, undo
+from watchlist.store.tables import Entry
 
 
 @dataclass(slots=True)
@@ -119,6 +120,8 @@ class ReviewSession:
                 if d.awaiting and not d.changed
                 else f"#{d.entry_id} {d.from_status} → {d.to_status}"
             )
+        elif len(decisions) == 1 and not decisions[0].refused:
+            self.message = f"#{decisions[0].entry_id} already {decisions[0].to_status}"
         elif len(decisions) > 1:
             self.message = f"{len(done)} of {len(decisions)} entries decided"
 
@@ -157,6 +160,10 @@ class ReviewSession:
             self.pos = self.ids.index(back[-1].entry_id)
             save_cursor(self.store, self.reviewer, self.where, back[-1].entry_id)
         return decisions
+
+    def cluster_members(self, cluster: int) -> list[Entry]:
+        """The members of an operator cluster, best first."""
+        return cluster_entries(self.store, cluster)
 
     def preview(self, *, site: str | None = None, cluster: int | None = None) -> BatchPreview:
         """What a batch over ``site`` or ``cluster`` would decide."""

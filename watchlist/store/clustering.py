@@ -66,7 +66,8 @@ HUB_AUTHORS = 10
 POST_LINK_LIMIT = 12
 BACKLOG_PER_SAVE = 2_000
 CHUNK = 500
-# Any constant works: it names the advisory lock that serializes cluster upkeep on PostgreSQL.
+# Any constant works: with the schema's hash, it names the advisory lock that serializes cluster
+# upkeep on PostgreSQL (two int4 keys: the constant must fit in 32 bits).
 PG_CLUSTER_LOCK = 7_360_222
 
 ENTRIES: Table = SQLModel.metadata.tables[Entry.__tablename__]
@@ -88,8 +89,17 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 def lock(session: Session) -> None:
     """Take the cluster lock for the rest of the transaction (PostgreSQL; SQLite has one writer)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_CLUSTER_LOCK})
+    if session.get_bind().dialect.name == "postgresql":  # one lock per schema, not per database
+        key = text("SELECT pg_advisory_xact_lock(CAST(:k AS integer), hashtext(current_schema()))")
+        session.execute(key, {"k": PG_CLUSTER_LOCK})
+
+
+def defer(session: Session, post_ids: Collection[int]) -> None:
+    """Queue ``post_ids`` in the backlog, to be linked by a later save."""
+    rows = [{"post_id": post_id} for post_id in sorted(post_ids)]
+    statement = upsert_into(session, BACKLOG).on_conflict_do_nothing(index_elements=["post_id"])
+    for chunk in chunks(rows):
+        session.execute(statement, list(chunk))
 
 
 def link_saved(session: Session, post_ids: Collection[int], now: datetime) -> None:
@@ -170,28 +180,26 @@ def _post_entries(
 
 
 def _nodes(session: Session, entry_ids: Sequence[int]) -> dict[int, _Node]:
-    allowed = {
-        (kind, value) for kind, value in session.execute(select(ALLOWED.c.kind, ALLOWED.c.value))
-    }
-    nodes: dict[int, _Node] = {}
+    # Three lookups by key, not one join: PostgreSQL would hash-join all of cluster_members.
+    allowed = {(k, v) for k, v in session.execute(select(ALLOWED.c.kind, ALLOWED.c.value))}
+    clusters: dict[int, int] = {}
+    hubs: set[int] = set()
+    rows: list[tuple[int, str, str, int]] = []
     for chunk in chunks(entry_ids):
-        query = (
-            select(
-                ENTRIES.c.id,
-                ENTRIES.c.kind,
-                ENTRIES.c.value,
-                ENTRIES.c.sightings,
-                MEMBERS.c.cluster_id,
-                HUBS.c.entry_id.is_not(None).label("hub"),
-            )
-            .outerjoin(MEMBERS, MEMBERS.c.entry_id == ENTRIES.c.id)
-            .outerjoin(HUBS, HUBS.c.entry_id == ENTRIES.c.id)
-            .where(ENTRIES.c.id.in_(chunk))
+        query = select(MEMBERS.c.entry_id, MEMBERS.c.cluster_id).where(
+            MEMBERS.c.entry_id.in_(chunk)
         )
-        for row in session.execute(query):
-            key = (row.kind, row.value)
-            excluded = bool(row.hub) or key in allowed or is_public_contract(*key)
-            nodes[row.id] = _Node(row.kind, row.value, row.sightings, row.cluster_id, excluded)
+        clusters.update((e, c) for e, c in session.execute(query))
+        query = select(HUBS.c.entry_id).where(HUBS.c.entry_id.in_(chunk))
+        hubs.update(session.execute(query).scalars())
+        query = select(ENTRIES.c.id, ENTRIES.c.kind, ENTRIES.c.value, ENTRIES.c.sightings).where(
+            ENTRIES.c.id.in_(chunk)
+        )
+        rows.extend((i, k, v, n) for i, k, v, n in session.execute(query))
+    nodes: dict[int, _Node] = {}
+    for entry_id, kind, value, sightings in rows:
+        excluded = entry_id in hubs or (kind, value) in allowed or is_public_contract(kind, value)
+        nodes[entry_id] = _Node(kind, value, sightings, clusters.get(entry_id), excluded)
     return nodes
 
 
