@@ -89,6 +89,13 @@ class CrawlReport:
             found.append(
                 f"{colliding} pages where most posts share a permalink (set selectors.permalink)"
             )
+        for name, what in (
+            ("posts_unreadable", "could not be read (logged with their page)"),
+            ("posts_set_aside", "were refused by the store (logged with their URL)"),
+        ):
+            lost = self.count(name)
+            if lost:
+                found.append(f"{lost} posts {what}")
         for name, what in (("posts_without_date", "a date"), ("posts_without_author", "an author")):
             missing = self.count(name)
             if self.posts and missing * 2 > self.posts:

@@ -166,6 +166,8 @@ def print_reports(reports: list[CrawlReport]) -> None:
                 (r.count("posts_without_author"), "posts without an author"),
                 (r.count("permalink_collisions"), "permalink collisions"),
                 (r.count("repeated_posts"), "repeated posts skipped"),
+                (r.count("posts_unreadable"), "posts that could not be read"),
+                (r.count("posts_set_aside"), "posts refused by the store"),
                 (r.count("pagination_not_followed"), "pages with pagination not followed"),
                 (r.count("private_address_refused"), "requests refused (private address)"),
             )
