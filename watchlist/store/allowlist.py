@@ -18,6 +18,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete
 from sqlmodel import Session, col, select
@@ -25,9 +26,10 @@ from sqlmodel import Session, col, select
 from watchlist.errors import InvalidValue, NotFound
 from watchlist.extract.canonical import NotAValue, canonical_value
 from watchlist.store import clustering
+from watchlist.store.change_log import change, log_changes
 from watchlist.store.clustering import ALLOWED
 from watchlist.store.engine import Store, upsert_into
-from watchlist.store.tables import Allowed, AllowlistEvent, Change, Entry, Sighting
+from watchlist.store.tables import Allowed, AllowlistEvent, Entry, Sighting
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ def allow(store: Store, items: Sequence[AllowItem], by: str) -> list[AllowResult
     ]
     now = datetime.now(UTC)
     results = []
+    removals: list[dict[str, Any]] = []
     with store.write() as session:
         clustering.lock(session)
         insert = upsert_into(session, ALLOWED).on_conflict_do_nothing(
@@ -98,8 +101,9 @@ def allow(store: Store, items: Sequence[AllowItem], by: str) -> list[AllowResult
             if entry_id is not None:
                 clustering.detach(session, [entry_id], now)
                 if status == "confirmed":
-                    session.add(Change(entry_id=entry_id, op="remove", status=status, at=now))
+                    removals.append(change(entry_id, "remove", status, now))
             results.append(AllowResult(kind, value, True, entry_id, status == "confirmed"))
+        log_changes(session, removals)
     return results
 
 
@@ -126,7 +130,7 @@ def disallow(
             posts = list(session.exec(query))
             clustering.link_posts(session, posts, now, gained={entry_id})
             if status == "confirmed":
-                session.add(Change(entry_id=entry_id, op="upsert", status=status, at=now))
+                log_changes(session, [change(entry_id, "upsert", status, now)])
     return AllowResult(kind, value, True, entry_id, status == "confirmed")
 
 

@@ -26,8 +26,9 @@ from sqlmodel import Session, col, select
 
 from watchlist import settings
 from watchlist.errors import NotFound, UsageError
+from watchlist.store.change_log import change, log_changes
 from watchlist.store.engine import Store
-from watchlist.store.tables import Change, Entry, Review
+from watchlist.store.tables import Entry, Review
 
 REVIEWABLE = ("confirmed", "dismissed")
 REASONS = ("not-otc", "victim-or-warning", "platform-own", "test-data", "other")
@@ -114,6 +115,7 @@ def set_status(
                 )
                 continue
             decisions.append(_decide(session, entry, status, reviewer, note, code, two, batch, now))
+        log_changes(session, _changes(decisions, now))
     return decisions
 
 
@@ -145,8 +147,8 @@ def _decide(
     entry.status = status
     entry.first_confirmed_by = None
     _touch(session, entry, reviewer, note, now)
+    entry.reason = reason
     _audit(session, entry, before, status, reviewer, now, action, reason, note, batch)
-    _log_change(session, entry, before, status, now)
     return replace(base, to_status=status, changed=True, first_confirmed_by=first)
 
 
@@ -185,10 +187,14 @@ def _audit(
     )
 
 
-def _log_change(session: Session, entry: Entry, before: str, after: str, now: datetime) -> None:
-    if after == "confirmed" or before == "confirmed":
-        op = "upsert" if after == "confirmed" else "remove"
-        session.add(Change(entry_id=_id(entry), op=op, status=after, at=now))
+def _changes(decisions: list[Decision], now: datetime) -> list[dict[str, object]]:
+    """The change log's rows for ``decisions``: into or out of ``confirmed``."""
+    rows = []
+    for d in decisions:
+        if d.changed and "confirmed" in (d.from_status, d.to_status):
+            op = "upsert" if d.to_status == "confirmed" else "remove"
+            rows.append(change(d.entry_id, op, d.to_status, now))
+    return rows
 
 
 def _id(entry: Entry) -> int:
@@ -244,6 +250,7 @@ def undo(store: Store, batch: str, reviewer: str) -> list[Decision]:
             if entry is None:
                 continue
             out.append(_undo_one(session, entry, row, batch, reviewer, now))
+        log_changes(session, _changes(out, now))
     return out
 
 
@@ -268,8 +275,8 @@ def _undo_one(
     entry.first_confirmed_by = _awaiting_before(session, _id(entry), int(row.id or 0))
     _untouch(entry, reviewer, now)
     session.add(entry)
+    entry.reason = None if row.from_status == "new" else entry.reason
     _audit(session, entry, now_status, row.from_status, reviewer, now, "undo", None, None, batch)
-    _log_change(session, entry, now_status, row.from_status, now)
     return replace(
         base,
         to_status=row.from_status,

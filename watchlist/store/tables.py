@@ -49,6 +49,19 @@ class Entry(SQLModel, table=True):
     best_role: str = Field(
         default="mentioned", max_length=16, sa_column_kwargs={"server_default": "mentioned"}
     )
+    # Kept by ingest from the entry's sightings, for exports and the feed (no per-row join):
+    # sightings per role, the posts' own first and last times, the provider the sightings'
+    # contexts named most, and the best sighting (offered before reported before mentioned,
+    # then the post's OTC score, then the latest fetch).
+    offered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    reported: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    mentioned: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    first_posted: datetime | None = None
+    last_posted: datetime | None = None
+    provider: str | None = Field(default=None, max_length=32)
+    best_sighting_id: int | None = None
+    # The reason code of the decision that set the status (a dismissal's), if any.
+    reason: str | None = Field(default=None, max_length=32)
 
 
 class Title(SQLModel, table=True):
@@ -308,3 +321,23 @@ class RereviewFlag(SQLModel, table=True):
     role: str = Field(max_length=16)
     otc_score: float
     flagged_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token of the API feed: only its SHA-256 is kept (the token is shown once).
+
+    ``statuses`` / ``kinds``: comma-separated scopes (empty: all); ``revoked_at``: set by
+    ``token revoke`` (the row stays, for the audit).
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("name", name="uq_api_tokens_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128)
+    digest: str = Field(max_length=64, index=True)
+    statuses: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    kinds: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None

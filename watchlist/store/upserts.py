@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, bindparam, case, func, literal_column, select, tuple_
 from sqlmodel import Session, SQLModel
 
+from watchlist.store.change_log import change, log_changes
 from watchlist.store.engine import upsert_into
 from watchlist.store.records import IngestResult
 from watchlist.store.sighting_hooks import on_sightings_saved
-from watchlist.store.tables import ROLE_RANKS, Change, Entry, Post, Sighting, Title, role_rank
+from watchlist.store.tables import ROLE_RANKS, Entry, Post, Sighting, Title, role_rank
 
 CHUNK = 500
 ROLE_OF_RANK = {rank: role for role, rank in ROLE_RANKS.items()}
@@ -34,7 +35,6 @@ POSTS: Table = SQLModel.metadata.tables[Post.__tablename__]
 TITLES: Table = SQLModel.metadata.tables[Title.__tablename__]
 ENTRIES: Table = SQLModel.metadata.tables[Entry.__tablename__]
 SIGHTINGS: Table = SQLModel.metadata.tables[Sighting.__tablename__]
-CHANGES: Table = SQLModel.metadata.tables[Change.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +93,9 @@ def write(session: Session, posts: Sequence[Ready], now: datetime) -> IngestResu
     for chunk in _chunks(rows):
         gained.extend(session.execute(stmt, list(chunk)).scalars())
     result.new_sightings = len(gained)
-    _refresh_counts(session, sorted(set(gained)), now)
+    confirmed = _refresh_counts(session, sorted(set(gained)), now)
     on_sightings_saved(session, post_ids.values(), now)  # clusters, re-review flags
+    confirmed_seen_again(session, confirmed, now)
     return result
 
 
@@ -216,49 +217,138 @@ def _upsert_entries(
     return ids
 
 
-def _refresh_counts(session: Session, entry_ids: list[int], now: datetime) -> None:
-    """Recount sightings and sites of entries that gained sightings; log confirmed ones."""
+def _refresh_counts(session: Session, entry_ids: list[int], now: datetime) -> list[int]:
+    """Recount what entries that gained sightings show; returns those that are confirmed.
+
+    Sightings and sites, the role mix and the best role, the posts' first and last times, the
+    provider named most and the best sighting (the export's and feed's evidence).
+    """
     if not entry_ids:
-        return
-    counts: dict[int, int] = {}
-    ranks: dict[int, int] = {}  # the best role of each entry's sightings (the review queue's)
-    sites: dict[int, set[str]] = {}
+        return []
+    facts: dict[int, dict[str, Any]] = {i: _no_facts(i) for i in entry_ids}
     confirmed: list[int] = []
     for chunk in _chunks(entry_ids):
+        _count_roles(session, chunk, facts)
         query = (
-            select(SIGHTINGS.c.entry_id, func.count(), func.max(role_rank(SIGHTINGS.c.role)))
-            .where(SIGHTINGS.c.entry_id.in_(chunk))
-            .group_by(SIGHTINGS.c.entry_id)
-        )
-        for entry_id, count, rank in session.execute(query):
-            counts[entry_id], ranks[entry_id] = count, rank
-        query2 = (
             select(SIGHTINGS.c.entry_id, POSTS.c.site)
             .distinct()
             .join(POSTS, POSTS.c.id == SIGHTINGS.c.post_id)
             .where(SIGHTINGS.c.entry_id.in_(chunk))
         )
-        for entry_id, site in session.execute(query2):
+        sites: dict[int, set[str]] = {}
+        for entry_id, site in session.execute(query):
             sites.setdefault(entry_id, set()).add(site)
+        for entry_id, names in sites.items():
+            facts[entry_id]["s"] = ",".join(sorted(names))
+        _posted_times(session, chunk, facts)
+        _providers(session, chunk, facts)
+        _best_sightings(session, chunk, facts)
         query3 = select(ENTRIES.c.id).where(
             ENTRIES.c.id.in_(chunk), ENTRIES.c.status == "confirmed"
         )
         confirmed.extend(session.execute(query3).scalars())
     update = ENTRIES.update().where(ENTRIES.c.id == bindparam("eid"))
     session.execute(
-        update.values(sightings=bindparam("n"), sites=bindparam("s"), best_role=bindparam("r")),
-        [
-            {
-                "eid": i,
-                "n": counts.get(i, 0),
-                "s": ",".join(sorted(sites.get(i, ()))),
-                "r": ROLE_OF_RANK[ranks.get(i, 0)],
-            }
-            for i in entry_ids
-        ],
+        update.values(
+            sightings=bindparam("n"),
+            sites=bindparam("s"),
+            best_role=bindparam("r"),
+            offered=bindparam("offered_n"),
+            reported=bindparam("reported_n"),
+            mentioned=bindparam("mentioned_n"),
+            first_posted=bindparam("fp"),
+            last_posted=bindparam("lp"),
+            provider=bindparam("pv"),
+            best_sighting_id=bindparam("best"),
+        ),
+        list(facts.values()),
     )
-    # A confirmed entry seen again has new evidence and a new last_seen: the enforcement side
-    # hears of it through the change log.
-    changes = [{"entry_id": i, "op": "upsert", "status": "confirmed", "at": now} for i in confirmed]
-    if changes:
-        session.execute(CHANGES.insert(), changes)
+    return confirmed
+
+
+def confirmed_seen_again(session: Session, confirmed: list[int], now: datetime) -> None:
+    """A confirmed entry seen again has new evidence and a new last_seen: the enforcement side
+    hears of it through the change log (appended last: see ``change_log``)."""
+    log_changes(session, [change(i, "upsert", "confirmed", now) for i in confirmed])
+
+
+def _no_facts(entry_id: int) -> dict[str, Any]:
+    return {
+        "eid": entry_id,
+        "n": 0,
+        "s": "",
+        "r": ROLE_OF_RANK[0],
+        "offered_n": 0,
+        "reported_n": 0,
+        "mentioned_n": 0,
+        "fp": None,
+        "lp": None,
+        "pv": None,
+        "best": None,
+    }
+
+
+def _count_roles(session: Session, chunk: Sequence[int], facts: dict[int, dict[str, Any]]) -> None:
+    query = (
+        select(SIGHTINGS.c.entry_id, SIGHTINGS.c.role, func.count())
+        .where(SIGHTINGS.c.entry_id.in_(chunk))
+        .group_by(SIGHTINGS.c.entry_id, SIGHTINGS.c.role)
+    )
+    for entry_id, role, count in session.execute(query):
+        row = facts[entry_id]
+        row["n"] += count
+        if role in ROLE_RANKS:
+            row[f"{role}_n"] += count
+            if ROLE_RANKS[role] > ROLE_RANKS[row["r"]]:
+                row["r"] = role
+
+
+def _posted_times(session: Session, chunk: Sequence[int], facts: dict[int, dict[str, Any]]) -> None:
+    query = (
+        select(SIGHTINGS.c.entry_id, func.min(POSTS.c.posted_at), func.max(POSTS.c.posted_at))
+        .join(POSTS, POSTS.c.id == SIGHTINGS.c.post_id)
+        .where(SIGHTINGS.c.entry_id.in_(chunk))
+        .group_by(SIGHTINGS.c.entry_id)
+    )
+    for entry_id, first, last in session.execute(query):
+        facts[entry_id]["fp"], facts[entry_id]["lp"] = first, last
+
+
+def _providers(session: Session, chunk: Sequence[int], facts: dict[int, dict[str, Any]]) -> None:
+    """The provider each entry's sightings named most (ties: alphabetically first)."""
+    query = (
+        select(SIGHTINGS.c.entry_id, SIGHTINGS.c.provider, func.count())
+        .where(SIGHTINGS.c.entry_id.in_(chunk), SIGHTINGS.c.provider.is_not(None))
+        .group_by(SIGHTINGS.c.entry_id, SIGHTINGS.c.provider)
+    )
+    best: dict[int, tuple[int, str]] = {}
+    for entry_id, provider, count in session.execute(query):
+        if entry_id not in best or (-count, provider) < (-best[entry_id][0], best[entry_id][1]):
+            best[entry_id] = (count, provider)
+    for entry_id, (_, provider) in best.items():
+        facts[entry_id]["pv"] = provider
+
+
+def _best_sightings(
+    session: Session, chunk: Sequence[int], facts: dict[int, dict[str, Any]]
+) -> None:
+    """Each entry's best sighting: offered before reported before mentioned (an offer is never
+    shown as a warning post), then the post's OTC score, then the latest fetch, then the first."""
+    order = func.row_number().over(
+        partition_by=SIGHTINGS.c.entry_id,
+        order_by=(
+            role_rank(SIGHTINGS.c.role).desc(),
+            POSTS.c.otc_score.desc(),
+            POSTS.c.fetched_at.desc(),
+            SIGHTINGS.c.id,
+        ),
+    )
+    ranked = (
+        select(SIGHTINGS.c.entry_id, SIGHTINGS.c.id, order.label("place"))
+        .join(POSTS, POSTS.c.id == SIGHTINGS.c.post_id)
+        .where(SIGHTINGS.c.entry_id.in_(chunk))
+        .subquery()
+    )
+    query = select(ranked.c.entry_id, ranked.c.id).where(ranked.c.place == 1)
+    for entry_id, sighting_id in session.execute(query):
+        facts[entry_id]["best"] = sighting_id
