@@ -14,11 +14,14 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "error: Python 3.11 or newer is needed (run: make PYTHON=python3.11 ...)"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@test -x $(BIN)/python || { echo "creating the virtualenv $(VENV)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "installing the pinned dependencies into $(VENV) (about a minute, ~470 MB)…"
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
+	@echo "installed: run $(BIN)/watchlist, or \`source $(BIN)/activate\` to have \`watchlist\` on PATH"
 
 demo: $(STAMP)
+	@echo "looking for a Chromium for the JavaScript ad site…"
 	-@$(BIN)/python -m watchlist.chromium --install
 	$(BIN)/watchlist demo
 

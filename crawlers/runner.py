@@ -7,6 +7,7 @@ process (the CLI does; tests run the CLI in a subprocess).
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from crawlers.report import CrawlReport, crawl_notes, mark_skipped, not_run, rep
 from crawlers.run_log import HEARTBEAT_SECONDS, close_dead_runs, this_process
 from crawlers.spiders.base import SiteSpider
 from crawlers.spiders.forum import ForumSpider
-from watchlist.errors import ConfigError, NotAvailable
+from watchlist.errors import ConfigError, Interrupted, NotAvailable
 from watchlist.sites import SiteConfig
 from watchlist.store import Store, open_store, record_run
 from watchlist.store.runs import close_run, interrupt_run, open_run, touch_runs
@@ -33,10 +34,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class SiteProgress:
-    """Running totals of one site's crawl, for its progress bar."""
+    """Running totals of one site's crawl, for its progress bar.
+
+    ``pages``, ``unchanged``, ``posts`` and ``failed`` are the crawl summary's own quantities
+    (:class:`CrawlReport`: read the same way), so the last progress line and the summary agree.
+    ``requested`` is the page requests scheduled, ``settled`` those answered or failed.
+    """
 
     requested: int = 0
+    settled: int = 0
     pages: int = 0
+    unchanged: int = 0
     posts: int = 0
     failed: int = 0
 
@@ -143,6 +151,8 @@ def crawl_sites(
         return reports
     except BaseException as exc:
         why = f"interrupted: the crawl stopped: {type(exc).__name__}: {exc}"[:500]
+        if isinstance(exc, CrawlInterrupted):
+            why = f"interrupted: {exc.signal_name} before the crawl finished"
         for crawl in crawls:
             try:
                 interrupt_run(store, crawl.run_id, why)
@@ -207,14 +217,15 @@ def _run(
     started = time.monotonic()
     started_at = datetime.now(UTC)
     loops = [task.LoopingCall(_heartbeat, store, crawls, started_at)]
-    if on_progress is not None:
 
-        def tick() -> None:
-            progress.elapsed = time.monotonic() - started
-            for crawl in crawls:
-                _read_progress(crawl.crawler, progress.sites[crawl.site.name])
+    def tick() -> None:
+        progress.elapsed = time.monotonic() - started
+        for crawl in crawls:
+            _read_progress(crawl, started_at, progress.sites[crawl.site.name])
+        if on_progress is not None:
             on_progress(progress)
 
+    if on_progress is not None:
         loops.append(task.LoopingCall(tick))
         loops[-1].start(0.25, now=False)
     loops[0].start(HEARTBEAT_SECONDS, now=False)
@@ -223,6 +234,10 @@ def _run(
     for loop in loops:
         if loop.running:
             loop.stop()
+    tick()  # the last progress line shows the final counts, as the summary does
+    signalled = _signalled(process, crawls)
+    if signalled is not None:
+        raise CrawlInterrupted(signalled)
     elapsed = time.monotonic() - started
     crawled = {
         c.site.name: mark_skipped(
@@ -231,6 +246,35 @@ def _run(
         for c in crawls
     }
     return [skipped.get(site.name) or crawled[site.name] for site in sites]
+
+
+class CrawlInterrupted(Interrupted):
+    """Ctrl-C (SIGINT) or SIGTERM stopped the crawl; the next crawl goes on from its work."""
+
+    def __init__(self, signal_name: str) -> None:
+        super().__init__("interrupted — run again to resume")
+        self.signal_name = signal_name
+
+
+def _signalled(process: CrawlerProcess, crawls: list[_Crawl]) -> str | None:
+    """``SIGINT`` or ``SIGTERM`` when one stopped the crawl, else None; default handlers back.
+
+    Scrapy's first-signal handler replaces itself with its kill handler (then with
+    ``SIG_IGN``); a crawler it stopped gracefully ends with the reason ``shutdown``.
+    """
+    found = None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler == process._signal_kill or handler == signal.SIG_IGN:
+            found = found or signal.Signals(signum).name
+    if found is None and any(
+        (c.crawler.stats.get_value("finish_reason") if c.crawler.stats else None) == "shutdown"
+        for c in crawls
+    ):
+        found = "a shutdown signal"
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return found
 
 
 def _heartbeat(store: Store, crawls: list[_Crawl], started_at: datetime) -> None:
@@ -263,10 +307,13 @@ def _quiet_per_item_logs(log_level: str) -> None:
         logging.getLogger(name).setLevel(log_level)
 
 
-def _read_progress(crawler: Crawler, progress: SiteProgress) -> None:
-    """Update ``progress`` from the crawler's stats (no signal handlers on the hot path)."""
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    progress.requested = int(stats.get("scheduler/enqueued", 0))
-    progress.pages = int(stats.get("response_received_count", 0))
-    progress.posts = int(stats.get("watchlist/posts_read", 0))
-    progress.failed = int(stats.get("watchlist/failed_requests", 0))
+def _read_progress(crawl: _Crawl, started_at: datetime, progress: SiteProgress) -> None:
+    """Update ``progress`` from the crawler's stats, as the report reads them."""
+    report = report_of(crawl.site, crawl.crawler, 0.0, started_at, crawl.errors)
+    stats = report.stats
+    progress.pages = report.pages
+    progress.unchanged = report.unchanged
+    progress.posts = report.posts
+    progress.failed = report.failed_requests
+    progress.settled = report.requests_sent
+    progress.requested = max(int(stats.get("scheduler/enqueued", 0)), progress.settled)

@@ -207,6 +207,7 @@ def test_allowlisting_takes_the_value_out_of_its_cluster_and_removing_links_it_a
 
 
 def test_removing_a_value_that_is_not_allowlisted_is_one_clear_line(sqlite_url: str) -> None:
+    open_store(sqlite_url).close()  # a store, empty: `allow remove` never creates one
     result = run_cli("allow", "remove", "phone", "13800138000", db=sqlite_url)
     assert result.code == 1
     assert result.stderr.strip() == "error: phone +8613800138000 is not on the allowlist"

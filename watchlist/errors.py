@@ -6,13 +6,15 @@ WatchlistError                 every error we raise on purpose
 ├── UsageError                 a value given on the command line that cannot be used
 │   └── InvalidValue           a handle value that is not valid for its kind (named)
 ├── StoreError                 the database cannot be opened, migrated or written
+│   ├── MissingStore           a read found no watchlist store at the URL (none is created)
 │   └── NotFound               an entry, cluster or allowlist row that does not exist
 ├── CrawlError                 a crawl that failed or fell short of its site's expectations
+├── Interrupted                a crawl stopped by Ctrl-C (SIGINT) or SIGTERM: exit 130
 └── NotAvailable               a command whose capability has not landed yet
 ```
 
 The CLI turns each into one clear line on stderr and a non-zero exit (2 for usage and config
-problems, 1 for failures at run time).
+problems and a missing store, 1 for failures at run time, 130 for an interruption).
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ class StoreError(WatchlistError):
     """The store cannot be opened, migrated or written."""
 
 
+class MissingStore(StoreError):
+    """No watchlist store at the URL a command that only reads was given; none is created."""
+
+    exit_code = 2
+
+
 class NotFound(StoreError):
     """An entry id that does not exist."""
 
@@ -50,6 +58,12 @@ class InvalidValue(UsageError):
 
 class CrawlError(WatchlistError):
     """A crawl failed, or fell short of what its site config expects."""
+
+
+class Interrupted(WatchlistError):
+    """A crawl stopped by the user (Ctrl-C) or by SIGTERM before it finished."""
+
+    exit_code = 130
 
 
 class NotAvailable(WatchlistError):

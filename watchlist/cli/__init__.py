@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -59,12 +60,25 @@ def main() -> None:
     large for either: one line, never a traceback.
     """
     from sqlalchemy.exc import SQLAlchemyError
+    from typer._click import exceptions as click  # Typer's own copy of Click raises these
+
+    from watchlist.errors import Interrupted
 
     try:
-        app()
+        code = app(standalone_mode=False)  # Click's errors come here, to be said our way
+    except Interrupted as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(exc.exit_code)
     except WatchlistError as exc:
         _fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `watchlist sites`: the group's help
+            exc.show()
+            sys.exit(exc.exit_code)
+        _fail(_usage_line(exc), 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except BrokenPipeError:  # `watchlist export | head`: the reader has had enough
@@ -78,6 +92,25 @@ def main() -> None:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         _fail(f"{where}{exc.strerror or exc}", 1)
+    if code == 130:  # Typer turns Ctrl-C outside a crawl into exit code 130, silently
+        sys.stderr.write("interrupted\n")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_line(exc: Any) -> str:
+    """A Click usage error as our one line: ``--limit: input should be … (see … --help)``."""
+    message = _lower_first(exc.format_message().rstrip("."))
+    param = getattr(exc, "param", None)
+    if param is not None and type(exc).__name__ == "BadParameter":
+        option = param.param_type_name == "option"
+        name = param.opts[0] if option else (param.metavar or str(param.name).upper())
+        message = f"{name}: {_lower_first(exc.message.rstrip('.'))}"
+    hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+    return message + hint
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
 
 
 def _fail(message: str, code: int) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from watchlist.cli.options import DbOption, store_for
-from watchlist.cli.render import console, inert, json_line
+from watchlist.cli.options import DbOption, announce_created, store_for
+from watchlist.cli.render import console, inert, json_line, plural
 from watchlist.errors import UsageError
 from watchlist.extract import KINDS
 from watchlist.store.allowlist import AllowItem, AllowResult, allow, allowlist, disallow, read_csv
@@ -67,11 +67,15 @@ def add_command(
         raise UsageError("give KIND VALUE, or --file CSV")
     else:
         items = [AllowItem(kind, value, note)]
-    results = allow(store_for(db), items, by or getpass.getuser())
+    # The allowlist may come before the first crawl: this is the one other command that
+    # creates a store (and says where).
+    store = store_for(db, create=True, say_created=False)
+    results = allow(store, items, by or getpass.getuser())
     for result in results:
         _print(result, "allowlisted" if result.changed else "already allowlisted")
     added = sum(r.changed for r in results)
     console.print(f"{added} added, {len(results) - added} already there", markup=False)
+    announce_created(store)
 
 
 @allow_app.command("list")
@@ -95,7 +99,7 @@ def list_command(
         line = f"{row.kind} {row.value} · {row.added_by} at {when}{note}"
         console.print(inert(line, keep_newlines=False))
     if not as_json:
-        console.print(f"{len(rows)} {'value' if len(rows) == 1 else 'values'}", markup=False)
+        console.print(plural(len(rows), "value"), markup=False)
 
 
 @allow_app.command("remove")

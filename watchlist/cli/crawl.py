@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
-from rich.table import Table
 from rich.text import Text
 
 from watchlist import settings
 from watchlist.cli.options import DbOption, store_for
-from watchlist.cli.render import console, err_console, inert
+from watchlist.cli.render import console, err_console, inert, plural
+from watchlist.cli.tables import Cell, Column, print_fitted
 from watchlist.errors import ConfigError, CrawlError
 from watchlist.sites import SiteConfig, all_sites, find_site
 
@@ -63,7 +63,8 @@ def crawl_command(
 def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) -> list[CrawlReport]:
     """Crawl ``sites`` into the store with live progress bars; print and check the summary."""
     database_url = db or settings.load().database_url
-    store_for(database_url).close()  # migrate now: a bad database fails before any request
+    # Create or migrate now: a bad database fails before any request, a new one is said.
+    store_for(database_url, create=True).close()
     from crawlers.runner import crawl_sites  # Scrapy is imported only when crawling
 
     with crawl_progress(sites) as on_progress:
@@ -89,14 +90,21 @@ def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], Non
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} pages · {task.fields[posts]} posts"),
-        TextColumn("· {task.fields[failed]} failed"),
+        TextColumn(
+            "{task.fields[pages]} pages · {task.fields[unchanged]} unchanged · "
+            "{task.fields[posts]} posts · {task.fields[failed]} failed"
+        ),
         TimeElapsedColumn(),
     )
     with RichProgress(*columns, console=err_console, transient=True) as bars:
         tasks = {
             site.name: bars.add_task(
-                inert(site.name, keep_newlines=False).plain, total=1, posts=0, failed=0
+                inert(site.name, keep_newlines=False).plain,
+                total=1,
+                pages=0,
+                unchanged=0,
+                posts=0,
+                failed=0,
             )
             for site in sites
         }
@@ -105,8 +113,10 @@ def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], Non
             for name, site in progress.sites.items():
                 bars.update(
                     tasks[name],
-                    completed=site.pages,
-                    total=max(site.requested, site.pages, 1),
+                    completed=site.settled,
+                    total=max(site.requested, 1),
+                    pages=site.pages,
+                    unchanged=site.unchanged,
                     posts=site.posts,
                     failed=site.failed,
                 )
@@ -131,13 +141,19 @@ def print_reports(reports: list[CrawlReport]) -> None:
     lines show only with ``-v``); under each failed site, one line per error of our own code.
     """
     print_failures(reports)
-    table = Table(title="crawl summary", title_justify="left")
-    table.add_column("site", no_wrap=True)
-    table.add_column("result", no_wrap=True)
-    for header in ("pages", "unchanged", "posts", "new posts", "new entries", "failed", "time"):
-        table.add_column(header, justify="right")
-    for r in reports:
-        table.add_row(
+    columns = [
+        Column("site", keep=True),
+        Column("result", keep=True),
+        Column("pages", rank=2, justify="right"),
+        Column("unchanged", rank=4, justify="right"),
+        Column("posts", rank=2, justify="right"),
+        Column("new\nposts", rank=3, justify="right"),
+        Column("new\nentries", rank=3, justify="right"),
+        Column("failed", rank=3, justify="right"),
+        Column("time", rank=5, justify="right"),
+    ]
+    rows: list[list[Cell]] = [
+        [
             inert(r.site, keep_newlines=False),
             Text(r.result, style=RESULT_STYLE.get(r.result, "red")),
             str(r.pages),
@@ -147,29 +163,53 @@ def print_reports(reports: list[CrawlReport]) -> None:
             str(r.new_entries),
             str(r.failed_requests),
             f"{r.elapsed:.1f}s",
-        )
-    console.print(table)
+        ]
+        for r in reports
+    ]
+    print_fitted(console, columns, rows, title="crawl summary")
     for r in reports:
         if r.skipped:
             skipped = f"{r.site}: skipped · {r.skipped}"
             console.print(inert(skipped, keep_newlines=False, style="yellow"))
             continue
         line = (
-            f"{r.site}: {r.result} · {r.pages} pages, {r.unchanged} unchanged, "
-            f"{r.posts} posts ({r.new_posts} new), {r.new_entries} new entries, "
-            f"{r.new_sightings} new sightings, {r.failed_requests} failed requests"
+            f"{r.site}: {r.result} · {plural(r.pages, 'page')}, {r.unchanged} unchanged, "
+            f"{plural(r.posts, 'post')} ({r.new_posts} new), "
+            f"{plural(r.new_entries, 'new entry', 'new entries')}, "
+            f"{plural(r.new_sightings, 'new sighting')}, "
+            f"{plural(r.failed_requests, 'failed request')}"
         )
         quality = [
-            f"{n} {what}"
-            for n, what in (
-                (r.count("posts_without_date"), "posts without a date"),
-                (r.count("posts_without_author"), "posts without an author"),
-                (r.count("permalink_collisions"), "permalink collisions"),
-                (r.count("repeated_posts"), "repeated posts skipped"),
-                (r.count("posts_unreadable"), "posts that could not be read"),
-                (r.count("posts_set_aside"), "posts refused by the store"),
-                (r.count("pagination_not_followed"), "pages with pagination not followed"),
-                (r.count("private_address_refused"), "requests refused (private address)"),
+            plural(n, one, many)
+            for n, one, many in (
+                (r.count("posts_without_date"), "post without a date", "posts without a date"),
+                (
+                    r.count("posts_without_author"),
+                    "post without an author",
+                    "posts without an author",
+                ),
+                (r.count("permalink_collisions"), "permalink collision", None),
+                (r.count("repeated_posts"), "repeated post skipped", "repeated posts skipped"),
+                (
+                    r.count("posts_unreadable"),
+                    "post that could not be read",
+                    "posts that could not be read",
+                ),
+                (
+                    r.count("posts_set_aside"),
+                    "post refused by the store",
+                    "posts refused by the store",
+                ),
+                (
+                    r.count("pagination_not_followed"),
+                    "page with pagination not followed",
+                    "pages with pagination not followed",
+                ),
+                (
+                    r.count("private_address_refused"),
+                    "request refused (private address)",
+                    "requests refused (private address)",
+                ),
             )
             if n
         ]
@@ -177,10 +217,12 @@ def print_reports(reports: list[CrawlReport]) -> None:
             line += "; " + ", ".join(quality)
         if r.images:
             line += (
-                f"; {r.images} images: {r.qr_codes} QR codes decoded, "
+                f"; {plural(r.images, 'image')}: {plural(r.qr_codes, 'QR code')} decoded, "
                 f"{r.images_unreadable} unreadable or over the pixel cap"
             )
-        console.print(inert(line, keep_newlines=False, style="" if r.ok else "red"))
+        console.print(
+            inert(line, keep_newlines=False, style="" if r.ok else "red"), soft_wrap=False
+        )
         if not r.ok:
             reason = r.problem or "unknown"
             if r.last_error and not r.errors:

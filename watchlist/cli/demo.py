@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from watchlist import settings
 from watchlist.cli.crawl import run_crawl
 from watchlist.cli.options import MAX_ID, DbOption, store_for
-from watchlist.cli.render import console, inert
+from watchlist.cli.render import console, inert, plural
+from watchlist.cli.tables import Column, print_fitted
 from watchlist.demo.launch import demo_sites
 from watchlist.store import EntryFilter, list_entries
 from watchlist.store.queries import evidence_urls, summary
@@ -49,26 +52,45 @@ def demo_command(
     totals = summary(store)
     pages = sum(r.pages for r in reports)
     console.print(
-        f"\n{pages} pages fetched, {totals.posts} posts stored, {totals.entries} entries, "
-        f"{totals.sightings} sightings",
+        f"\n{plural(pages, 'page')} fetched, {plural(totals.posts, 'post')} stored, "
+        f"{plural(totals.entries, 'entry', 'entries')}, {plural(totals.sightings, 'sighting')}",
         markup=False,
     )
-    kinds = Table("kind", "entries")
-    for kind, count in totals.entries_by_kind.items():
-        kinds.add_row(kind, str(count))
-    console.print(kinds)
+    kinds = [[kind, str(count)] for kind, count in totals.entries_by_kind.items()]
+    print_fitted(console, [Column("kind"), Column("entries", justify="right")], kinds)
     entries = list_entries(store, EntryFilter(limit=top))
     urls = evidence_urls(store, [e.id for e in entries if e.id is not None])
     console.print(
-        f"\ntop {len(entries)} entries (score, sightings, one evidence URL):", markup=False
+        f"\ntop {plural(len(entries), 'entry', 'entries')} (score, sightings, one evidence URL):",
+        markup=False,
     )
     for entry in entries:
         evidence = urls.get(entry.id or 0, [])
-        line = f"#{entry.id} {entry.kind} {entry.value}"
-        line += f"  score {entry.score:.2f}, seen {entry.sightings}x"
-        console.print(inert(line, keep_newlines=False))
-        console.print(inert(f"    {evidence[0] if evidence else '-'}", keep_newlines=False))
+        console.print(inert(f"#{entry.id} {entry.kind} {entry.value}", keep_newlines=False))
+        seen = f"    score {entry.score:.2f} · seen {entry.sightings}× · "
+        console.print(inert(seen + (evidence[0] if evidence else "-"), keep_newlines=False))
     store.close()
+    command = watchlist_command()
     console.print(
-        "\nnext: watchlist entries · watchlist show ID · watchlist confirm ID", markup=False
+        f"\nnext: {command} entries · {command} show ID · {command} confirm ID", markup=False
     )
+    if command != "watchlist":
+        console.print(
+            f"(`watchlist` is not on your PATH: run it as {command}, "
+            f"or `source {Path(command).parent}/activate` first)",
+            markup=False,
+        )
+
+
+def watchlist_command() -> str:
+    """How to run this program from here: ``watchlist`` when it is on PATH, else its path."""
+    ours = Path(sys.executable).parent / "watchlist"
+    found = shutil.which("watchlist")
+    if found is not None and (not ours.exists() or Path(found).resolve() == ours.resolve()):
+        return "watchlist"
+    if not ours.exists():
+        return "watchlist"  # not installed as a script at all: say the name the docs use
+    try:
+        return str(ours.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(ours.absolute())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from watchlist.cli.clusters import operator_lines
 from watchlist.cli.options import (
@@ -15,10 +14,12 @@ from watchlist.cli.options import (
     KindOption,
     SiteOption,
     StatusOption,
+    WideOption,
     checked_ids,
     store_for,
 )
-from watchlist.cli.render import console, highlighted, inert, json_line
+from watchlist.cli.render import console, highlighted, inert, json_line, plural
+from watchlist.cli.tables import Column, print_fitted
 from watchlist.export import entry_rows
 from watchlist.store import EntryFilter, get_entry
 from watchlist.store.rereview import standing_flags
@@ -45,9 +46,13 @@ def entries_command(
     cluster: ClusterOption = None,
     rereview: RereviewOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """List the watchlist's entries, highest score first (allowlisted values left out).
+
+    The table fits the terminal: columns that do not fit are left out, values are never
+    split; `--wide` shows every column (sightings, all sites, last seen).
 
     A dismissed entry seen again in a seller's ad or a warning shows as `dismissed*`: it is
     flagged for re-review (`--rereview` lists only those).
@@ -66,25 +71,38 @@ def entries_command(
         for row in rows:
             console.out(json_line(row | {"rereview": row["id"] in flagged}), highlight=False)
         return
-    table = Table("id", "kind", "status", "score", "seen")
-    table.add_column("value", overflow="fold", min_width=16)
-    table.add_column("sites", overflow="fold")
-    table.add_column("last seen", no_wrap=True)
-    for row in rows:
-        table.add_row(
+    columns = [
+        Column("id", keep=True, justify="right"),
+        Column("kind", keep=True),
+        Column("value", keep=True),
+        Column("status", rank=2),
+        Column("score", rank=3, justify="right"),
+        Column("seen", rank=5, justify="right"),
+        Column("sites", rank=4),
+        Column("last seen", rank=6),
+    ]
+    cells = [
+        [
             str(row["id"]),
             row["kind"],
+            inert(row["value"], keep_newlines=False),
             row["status"] + ("*" if row["id"] in flagged else ""),
             f"{row['score']:.2f}",
             str(row["sightings"]),
-            inert(row["value"]),
-            inert(", ".join(row["sites"])),
+            inert(", ".join(row["sites"]) if wide else _sites(row["sites"]), keep_newlines=False),
             str(row["last_seen"])[:10],
-        )
-    console.print(table)
-    console.print(f"{len(rows)} entries", markup=False)
+        ]
+        for row in rows
+    ]
+    print_fitted(console, columns, cells, wide=wide)
+    console.print(plural(len(rows), "entry", "entries"), markup=False)
     if flagged:
         console.print("* dismissed, seen again: flagged for re-review", markup=False)
+
+
+def _sites(sites: list[str]) -> str:
+    """The first site, and how many more (``--wide`` lists them all)."""
+    return sites[0] + (f" +{len(sites) - 1}" if len(sites) > 1 else "") if sites else "-"
 
 
 def awaiting_status(entry: Entry) -> str:

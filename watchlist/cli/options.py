@@ -1,29 +1,112 @@
-"""Options shared by several commands, and the store they open."""
+"""Options shared by several commands, their validation, and the store they open.
+
+``KindOption``, ``StatusOption`` and ``SiteOption`` carry their own checks (Click callbacks): a
+value that is not one of the choices is one line, ``error: --kind: 'phones' is not one of
+phone, email, …``, exit 2. Case does not matter (``--kind Phone`` is ``phone``). A ``--site``
+is checked when the command opens its store with :func:`store_for`: it must have posts in the
+store or a config in the seeds folder. :func:`choice` does the same for any other option
+(``--format``). This module imports nothing heavy: it is read at every start of the CLI.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer._click.globals import get_current_context  # Typer's own copy of Click
 
 from watchlist import settings
-from watchlist.errors import NotFound
-from watchlist.store import Store, open_store
+from watchlist.errors import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from watchlist.store import Store
+
+# The entry kinds of the contract (ARCHITECTURE.md, "Entry kinds and canonical values").
+KINDS: tuple[str, ...] = (
+    "phone",
+    "email",
+    "alipay",
+    "wechat",
+    "qq",
+    "bank_card",
+    "telegram",
+    "btc",
+    "eth",
+    "tron",
+    "payment_link",
+    "kakaotalk",
+    "domain",
+)
+STATUSES: tuple[str, ...] = ("new", "confirmed", "dismissed")
+_SITE_KEY = "watchlist.site"  # ctx.meta: the --site that store_for checks once the store is open
+
+
+def choice(value: str, choices: Iterable[str], name: str) -> str:
+    """``value`` as one of ``choices`` (any case); else :class:`UsageError` listing them.
+
+    ``name`` is the option, as the user typed it: ``choice("XML", FORMATS, "--format")``
+    raises ``--format: 'XML' is not one of csv, json, ndjson`` (exit 2).
+    """
+    options = tuple(choices)
+    given = value.strip()
+    if given in options:
+        return given
+    folded = {option.casefold(): option for option in options}
+    found = folded.get(given.casefold())
+    if found is None:
+        raise UsageError(f"{name}: {value!r} is not one of {', '.join(options)}")
+    return found
+
+
+def _kind(value: str | None) -> str | None:
+    return None if value is None else choice(value, KINDS, "--kind")
+
+
+def _status(value: str | None) -> str | None:
+    return None if value is None else choice(value, STATUSES, "--status")
+
+
+def _site(ctx: typer.Context, value: str | None) -> str | None:
+    if value is None:
+        return None
+    site = value.strip().lower()  # site names are lower-case slugs (watchlist.sites)
+    if not site:
+        raise UsageError("--site: name a site")
+    ctx.meta[_SITE_KEY] = site
+    return site
+
 
 DbOption = Annotated[
     str | None,
     typer.Option(
-        "--db", help="SQLAlchemy URL of the store (default: $WATCHLIST_DB or watchlist.db)."
+        "--db",
+        help="The store: a SQLAlchemy URL or a SQLite file's path "
+        "(default: $WATCHLIST_DB or watchlist.db).",
     ),
 ]
 StatusOption = Annotated[
     str | None,
-    typer.Option("--status", help="Only entries with this status: new, confirmed, dismissed."),
+    typer.Option(
+        "--status", help=f"Only entries with this status: {', '.join(STATUSES)}.", callback=_status
+    ),
 ]
 KindOption = Annotated[
-    str | None, typer.Option("--kind", help="Only entries of this kind (phone, email, ...).")
+    str | None,
+    typer.Option("--kind", help=f"Only entries of this kind: {', '.join(KINDS)}.", callback=_kind),
 ]
-SiteOption = Annotated[str | None, typer.Option("--site", help="Only entries seen on this site.")]
+SiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        help="Only entries seen on this site (one with posts in the store or a config in seeds/).",
+        callback=_site,
+    ),
+]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Every column, however wide the table (no columns left out).")
+]
 ClusterOption = Annotated[
     int | None, typer.Option("--cluster", help="Only the members of this operator cluster.")
 ]
@@ -40,6 +123,45 @@ def checked_ids(ids: list[int]) -> list[int]:
     return ids
 
 
-def store_for(db: str | None) -> Store:
-    """Open the store named by ``--db``, or by the settings."""
-    return open_store(db or settings.load().database_url)
+def store_for(db: str | None, *, create: bool = False, say_created: bool = True) -> Store:
+    """Open the store named by ``--db``, or by the settings; check the command's ``--site``.
+
+    Only ``crawl`` and ``demo`` pass ``create=True``: they create a store that does not exist
+    yet (and say where, on stderr, unless ``say_created`` is False: then :func:`say_created`
+    when the command has done its work). Every other command fails with one line naming the
+    URL and how to create one (:class:`watchlist.errors.MissingStore`, exit 2).
+    """
+    from watchlist.store import open_store
+
+    store = open_store(db or settings.load().database_url, create=create)
+    if say_created:
+        announce_created(store)
+    ctx = get_current_context(silent=True)
+    site = ctx.meta.pop(_SITE_KEY, None) if ctx is not None else None
+    if site is not None:
+        check_site(store, site)
+    return store
+
+
+def announce_created(store: Store) -> None:
+    """Say on stderr where the store is when this command created it."""
+    if store.created:
+        from watchlist.cli.render import err_console
+
+        err_console.print(f"created a new store at {store.location}", markup=False)
+
+
+def check_site(store: Store, site: str, seeds_dir: Path | None = None) -> None:
+    """:class:`UsageError` unless ``site`` has posts in ``store`` or a config in the seeds."""
+    from watchlist.sites import sites_dir
+    from watchlist.store.queries import post_sites
+
+    folder = sites_dir(seeds_dir or settings.load().seeds_dir)
+    configured = {p.stem for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]}
+    if site in configured or post_sites(store, site):
+        return
+    known = sorted(configured | set(post_sites(store)))
+    listed = f"known sites: {', '.join(known)}" if known else "no site is known yet"
+    raise UsageError(
+        f"--site: no site {site!r} has posts in the store or a config in {folder}; {listed}"
+    )

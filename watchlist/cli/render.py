@@ -16,7 +16,15 @@ from watchlist.inert import json_text, neutralize
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
-__all__ = ["console", "err_console", "highlighted", "inert", "json_line", "neutralize"]
+__all__ = [
+    "console",
+    "err_console",
+    "highlighted",
+    "inert",
+    "json_line",
+    "neutralize",
+    "plural",
+]
 
 
 def inert(text: str | None, *, keep_newlines: bool = True, style: str = "") -> Text:
@@ -36,3 +44,8 @@ def highlighted(text: str, start: int, end: int) -> Text:
 def json_line(obj: Any) -> str:
     """Compact JSON on one line; control and invisible characters are \\u-escaped."""
     return json_text(obj)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 entry``, ``2 entries``: the count and the noun in the right number."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

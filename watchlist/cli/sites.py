@@ -18,9 +18,9 @@ from rich.table import Table
 from watchlist import drafts, settings
 from watchlist.cli.options import DbOption, store_for
 from watchlist.cli.render import console, inert, json_line
-from watchlist.errors import ConfigError, CrawlError
+from watchlist.errors import ConfigError, CrawlError, MissingStore
 from watchlist.sites import all_sites, find_site
-from watchlist.store import recent_runs
+from watchlist.store import Store, recent_runs
 
 if TYPE_CHECKING:
     from crawlers.dryrun import DryRun
@@ -152,11 +152,14 @@ def list_command(seeds: SeedsOption = None, db: DbOption = None) -> None:
         watchlist sites list
     """
     sites = all_sites(seeds or settings.load().seeds_dir)
-    store = store_for(db)
+    try:
+        store: Store | None = store_for(db)
+    except MissingStore:  # nothing crawled yet: every site "never"
+        store = None
     table = Table("site", "type", "engine", "schedule", "last crawl", "result")
     try:
         for site in sites:
-            runs = recent_runs(store, site.name, limit=1)
+            runs = recent_runs(store, site.name, limit=1) if store is not None else []
             last, outcome = "never", ""
             if runs:
                 run = runs[0]
@@ -172,9 +175,10 @@ def list_command(seeds: SeedsOption = None, db: DbOption = None) -> None:
                 inert(outcome, keep_newlines=False),
             )
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     console.print(table)
-    console.print(f"{len(sites)} sites", markup=False)
+    console.print(f"{len(sites)} {'site' if len(sites) == 1 else 'sites'}", markup=False)
 
 
 def _probe(url: str, allow_private: bool, *, propose: bool) -> ProbeResult:

@@ -3,6 +3,10 @@
 SQLite gets WAL, ``synchronous=NORMAL``, a busy timeout and foreign keys on every connection, and
 write transactions start with ``BEGIN IMMEDIATE`` so that two writer processes queue for the
 lock instead of failing with "database is locked" when a read turns into a write.
+
+A plain path (``./x.db``, ``/tmp/x.db``) names a SQLite file. ``open_store(url, create=False)``
+never creates anything: no folder, no file, no schema in an empty database; it raises
+:class:`MissingStore` instead, saying how to create one. Commands that only read open it so.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
-from watchlist.errors import StoreError
+from watchlist.errors import MissingStore, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,9 +38,18 @@ _PG_MIGRATION_LOCK = 7_360_221
 class Store:
     """A database holding the watchlist; use :func:`open_store` to get one."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, created: bool = False) -> None:
         self.engine = engine
+        self.created = created  # this opening created the schema (a new store)
         self._reader = engine.execution_options(**{_READONLY: True})
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for people: a SQLite file's absolute path, else its URL."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return str(Path(url.database).expanduser().absolute())
+        return url.render_as_string(hide_password=True)
 
     @property
     def dialect(self) -> str:
@@ -72,12 +85,23 @@ _ENGINES: dict[str, Engine] = {}  # one engine (and connection pool) per URL per
 _ENGINES_LOCK = threading.Lock()
 
 
-def open_store(url: str) -> Store:
+def database_url(value: str) -> str:
+    """``value`` as a SQLAlchemy URL: a plain path (no ``scheme:``, no spaces) is a SQLite file."""
+    if ":" in value or not value or any(c.isspace() for c in value):
+        return value  # a URL, or nothing that could be a path: make_url judges it
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at the SQLAlchemy ``url``.
 
+    With ``create=False`` nothing is created: a SQLite file (or folder) that does not exist, or
+    a database without a watchlist schema, is a :class:`MissingStore` error naming the URL.
     Every store of one URL in a process shares one engine; :meth:`Store.close` returns its
     pooled connections, and the engine opens new ones if the store is used again.
     """
+    url = database_url(url)
+    _sqlite_file(url, create)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
@@ -85,8 +109,8 @@ def open_store(url: str) -> Store:
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            migrate(engine)
-            return Store(engine)
+            created = migrate(engine, create=create)
+            return Store(engine, created=created)
         except DatabaseError as exc:  # OperationalError, or "file is not a database"
             # SQLite can answer "database is locked" at once, without waiting out the busy
             # timeout (seen in CI: two crawls starting at once on one new file): wait, retry.
@@ -108,6 +132,38 @@ def open_store(url: str) -> Store:
             ) from exc
 
 
+HOW_TO_CREATE = (
+    "`watchlist crawl NAME…` or `watchlist demo` creates one; "
+    "or name another with --db or WATCHLIST_DB"
+)
+
+
+def _sqlite_file(url: str, create: bool) -> None:
+    """Check a SQLite store's file (``create``: make its folder); nothing for other databases."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"WATCHLIST_DB is not a database URL or a file's path: {url!r}") from exc
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database).expanduser()
+    if path.is_dir():
+        raise StoreError(f"cannot open the database {url}: {path} is a directory")
+    if not create:
+        if not path.exists():
+            missing = path.parent if not path.parent.exists() else path
+            raise MissingStore(
+                f"no watchlist store at {url} ({missing.absolute()} does not exist): "
+                + HOW_TO_CREATE
+            )
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = f"{path.parent} is not a folder" if path.parent.exists() else exc.strerror
+        raise StoreError(f"cannot open the database {url}: {why}") from exc
+
+
 def _forget(url: str, engine: Engine) -> None:
     engine.dispose()
     with _ENGINES_LOCK:
@@ -125,20 +181,11 @@ def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(f"WATCHLIST_DB is not a database URL: {url!r}") from exc
+        raise StoreError(f"WATCHLIST_DB is not a database URL or a file's path: {url!r}") from exc
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            path = Path(parsed.database).expanduser()
-            if path.is_dir():
-                raise StoreError(f"cannot open the database {url}: {path} is a directory")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                why = f"{path.parent} is not a folder" if path.parent.exists() else exc.strerror
-                raise StoreError(f"cannot open the database {url}: {why}") from exc
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -173,8 +220,12 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; safe when several processes do it at once."""
+def migrate(engine: Engine, *, create: bool = True) -> bool:
+    """Bring the schema to the newest migration; safe when several processes do it at once.
+
+    True when the database held no watchlist schema (it was created now). With
+    ``create=False`` such a database is a :class:`MissingStore` error instead.
+    """
     # Alembic is imported here, not at the top: it costs half a second at every CLI start.
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -183,11 +234,16 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         if current == head:
-            return
+            return False
         if current is None and inspect(connection).get_table_names():
             raise StoreError(
                 f"cannot open the database {_safe_url(str(engine.url))}: it holds tables but no "
                 "watchlist schema (another program's database?); name a new or a watchlist one"
+            )
+        if current is None and not create:
+            raise MissingStore(
+                f"no watchlist store at {_safe_url(str(engine.url))} (the database is empty): "
+                + HOW_TO_CREATE
             )
     with engine.begin() as connection:
         # The write transaction (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)
@@ -197,3 +253,4 @@ def migrate(engine: Engine) -> None:
         from alembic import command
 
         command.upgrade(_alembic_config(connection), "head")
+    return current is None

@@ -132,3 +132,12 @@ def summary(store: Store) -> Summary:
         entries_by_kind=dict(sorted(by_kind.items())),
         entries_by_status=by_status,
     )
+
+
+def post_sites(store: Store, site: str | None = None) -> list[str]:
+    """The sites that have posts in the store, sorted; with ``site``, just it if it has any."""
+    with store.read() as session:
+        if site is not None:
+            found = session.exec(select(Post.site).where(Post.site == site).limit(1)).first()
+            return [found] if found is not None else []
+        return sorted(session.exec(select(Post.site).distinct()).all())
