@@ -34,6 +34,7 @@ CONTRACT_COMMANDS = {
     "clusters",
     "history",
     "sites",
+    "token",
 }
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07[bold red]FAKE[/bold red] \u202eevil"
 
@@ -78,8 +79,8 @@ def test_every_command_has_help_with_an_example() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["serve"], ["sync"], ["schedule"], ["export", "--format", "stix"]],
-    ids=["serve", "sync", "schedule", "export-stix"],
+    [["sync"], ["schedule"], ["export", "--format", "stix"]],
+    ids=["sync", "schedule", "export-stix"],
 )
 def test_commands_not_yet_available_say_so_and_exit_2(args: list[str], sqlite_url: str) -> None:
     seed_store(sqlite_url)

@@ -23,7 +23,9 @@ from watchlist.cli import (
     history,
     pending,
     review,
+    serve,
     sites,
+    token,
 )
 from watchlist.cli.render import neutralize
 from watchlist.errors import WatchlistError
@@ -49,6 +51,8 @@ for module in (
     allow,
     clusters,
     history,
+    serve,
+    token,
 ):
     module.register(app)
 

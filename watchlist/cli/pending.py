@@ -9,19 +9,8 @@ from watchlist.errors import NotAvailable
 
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to ``app``."""
-    app.command("serve")(serve_command)
     app.command("sync")(sync_command)
     app.command("schedule")(schedule_command)
-
-
-def serve_command() -> None:
-    """Serve the read-only API feed (not available yet).
-
-    Example:
-
-        watchlist serve
-    """
-    raise NotAvailable("watchlist serve (the API feed) is not available yet")
 
 
 def sync_command(
