@@ -9,15 +9,15 @@ cursor's, so an entry added between two pages (a larger id) is never skipped nor
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, replace
 
 from watchlist.api.errors import ApiError
 from watchlist.store.engine import Store
 from watchlist.store.export_view import ExportRow, iter_export_rows
 from watchlist.store.queries import EntryFilter, post_sites
 from watchlist.store.tokens import TokenScope
+
+SCAN_CHUNK = 500  # rows per query when the token's scope is applied in Python
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,30 +67,27 @@ def entries_page(
 ) -> tuple[list[ExportRow], bool]:
     """Up to ``limit`` entries after id ``after``, and whether more follow."""
     where = scoped_filter(filters, scope, limit + 1)
-    rows = iter_export_rows(store, where, evidence=1, order="id", after_id=after)
-    with _closing(rows):
-        page = list(islice(_within(rows, scope), limit + 1))
+    page = _scan(store, where, scope, after, limit + 1, evidence=1)
     return page[:limit], len(page) > limit
 
 
 def entry_by_id(store: Store, entry_id: int, scope: TokenScope, evidence: int) -> ExportRow:
     """The entry ``entry_id`` with up to ``evidence`` sightings; 404 if none, out of the
     token's scope, or allowlisted (the feed never shows those)."""
-    where = EntryFilter(limit=1)
-    rows = iter_export_rows(store, where, evidence=evidence, order="id", after_id=entry_id - 1)
-    with _closing(rows):
-        row = next(rows, None)
-    if row is None or row.id != entry_id or not scope.allows(row.kind, row.status):
+    rows = list(
+        iter_export_rows(
+            store, EntryFilter(limit=1), evidence=evidence, order="id", after_id=entry_id - 1
+        )
+    )
+    if not rows or rows[0].id != entry_id or not scope.allows(rows[0].kind, rows[0].status):
         raise ApiError(404, f"no entry with id {entry_id}")
-    return row
+    return rows[0]
 
 
 def all_entries(store: Store, filters: Filters, scope: TokenScope) -> Iterator[ExportRow]:
     """Every entry of the listing in id order (streamed: one read transaction)."""
     where = scoped_filter(filters, scope, None)
-    rows = iter_export_rows(store, where, evidence=1, order="id")
-    with _closing(rows):
-        yield from _within(rows, scope)
+    yield from _within(iter_export_rows(store, where, evidence=1, order="id"), scope)
 
 
 def _within(rows: Iterator[ExportRow], scope: TokenScope) -> Iterator[ExportRow]:
@@ -99,12 +96,30 @@ def _within(rows: Iterator[ExportRow], scope: TokenScope) -> Iterator[ExportRow]
     return (row for row in rows if scope.allows(row.kind, row.status))
 
 
-@contextmanager
-def _closing(rows: Iterator[ExportRow]) -> Iterator[None]:
-    """End the stream's read transaction when the block ends, read to the end or not."""
-    try:
-        yield
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
+def _scan(
+    store: Store,
+    where: EntryFilter,
+    scope: TokenScope,
+    after: int | None,
+    want: int,
+    *,
+    evidence: int,
+) -> list[ExportRow]:
+    """``want`` entries within ``scope`` after id ``after``, read in bounded queries.
+
+    Each query is read to its end (its LIMIT), never left open: with exact filters one query
+    does; a scope applied in Python reads on, a chunk at a time, until it has enough.
+    """
+    chunk = where.limit if where.limit is not None else max(want, SCAN_CHUNK)
+    found: list[ExportRow] = []
+    while len(found) < want:
+        batch = list(
+            iter_export_rows(
+                store, replace(where, limit=chunk), evidence=evidence, order="id", after_id=after
+            )
+        )
+        found.extend(_within(iter(batch), scope))
+        if len(batch) < chunk:
+            break
+        after = batch[-1].id
+    return found[:want]
