@@ -4,7 +4,8 @@
 that look like a crawled watchlist: a dozen sites, posts of a few hundred characters, entries of
 every kind with a score, a review status (80 % new) and a role mix, and sightings that pick
 their entries with a long tail (a few entries seen hundreds of times, most a handful). It keeps
-the columns ingest maintains (``sightings``, ``sites``, ``best_role``) as ingest would.
+the columns ingest maintains (``sightings``, ``sites``, ``best_role``, the role mix, the best
+sighting, the posts' times) as ingest would (sighting ids follow insertion order).
 Deterministic (seeded). Rows go in through the driver's ``executemany`` — a bulk load, not the
 ingest path: these benchmarks measure reading and deciding, not crawling. SQLite only.
 """
@@ -92,6 +93,9 @@ def generate(store: Store, entries: int = 100_000, sightings: int = 1_000_000) -
         )
         counts = [0] * (entries + 1)
         ranks = [0] * (entries + 1)
+        by_role = [[0, 0, 0] for _ in range(entries + 1)]  # mentioned, reported, offered
+        best = [0] * (entries + 1)  # the first sighting of the entry's best role
+        next_sighting = 1
         sites: list[set[str]] = [set() for _ in range(entries + 1)]
         seen: set[tuple[int, int]] = set()
         seen_at = _when(now)
@@ -106,6 +110,10 @@ def generate(store: Store, entries: int = 100_000, sightings: int = 1_000_000) -
             seen.add((entry_id, post_id))
             role = rng.choice(ROLES)
             counts[entry_id] += 1
+            by_role[entry_id][RANK[role]] += 1
+            if not best[entry_id] or RANK[role] > ranks[entry_id]:
+                best[entry_id] = next_sighting
+            next_sighting += 1
             ranks[entry_id] = max(ranks[entry_id], RANK[role])
             sites[entry_id].add(SITES[post_id % len(SITES)])
             start = rng.randrange(0, 80)
@@ -117,9 +125,20 @@ def generate(store: Store, entries: int = 100_000, sightings: int = 1_000_000) -
         _sightings(cursor, batch)
         role_of = {rank: role for role, rank in RANK.items()}
         cursor.executemany(
-            "UPDATE entries SET sightings = ?, sites = ?, best_role = ? WHERE id = ?",
+            "UPDATE entries SET sightings = ?, sites = ?, best_role = ?, mentioned = ?, "
+            "reported = ?, offered = ?, best_sighting_id = ?, first_posted = ?, last_posted = ? "
+            "WHERE id = ?",
             (
-                (counts[i], ",".join(sorted(sites[i])), role_of[ranks[i]], i)
+                (
+                    counts[i],
+                    ",".join(sorted(sites[i])),
+                    role_of[ranks[i]],
+                    *by_role[i],
+                    best[i] or None,
+                    first_seen if counts[i] else None,
+                    seen_at if counts[i] else None,
+                    i,
+                )
                 for i in range(1, entries + 1)
             ),
         )

@@ -8,6 +8,8 @@
   unreachable.
 - ``WATCHLIST_FOUR_EYES``: ``1`` (or ``true``, ``yes``, ``on``) turns on four-eyes review: an
   entry becomes ``confirmed`` only when a second, different reviewer confirms it.
+- ``WATCHLIST_HASH_SALT``: the salt of ``--hashed`` exports (salted SHA-256 values); never
+  written to any output.
 - ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
   it, ``watchlist.chromium`` looks in the usual system places and Playwright's cache.
 """
@@ -31,6 +33,7 @@ class Settings:
     require_services: bool
     chromium_path: str | None  # CHROMIUM_PATH: the browser for `render: browser` sites
     four_eyes: bool = False  # WATCHLIST_FOUR_EYES=1: confirmations need two reviewers
+    hash_salt: str | None = None  # WATCHLIST_HASH_SALT: the salt of hashed exports
 
 
 def load() -> Settings:
@@ -41,6 +44,7 @@ def load() -> Settings:
         require_services=os.environ.get("WATCHLIST_REQUIRE_SERVICES", "") == "1",
         chromium_path=os.environ.get("CHROMIUM_PATH") or None,
         four_eyes=os.environ.get("WATCHLIST_FOUR_EYES", "").strip().lower() in _TRUE,
+        hash_salt=os.environ.get("WATCHLIST_HASH_SALT") or None,
     )
 
 

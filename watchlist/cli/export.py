@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -10,18 +11,19 @@ from typing import Annotated, TextIO, cast
 
 import typer
 
-from watchlist import export as exporter
 from watchlist.cli.options import (
+    STATUSES,
     ClusterOption,
     DbOption,
     KindOption,
     SiteOption,
-    StatusOption,
+    choice,
     store_for,
 )
 from watchlist.cli.render import err_console
-from watchlist.errors import WatchlistError
-from watchlist.store import EntryFilter
+from watchlist.errors import UsageError, WatchlistError
+
+EXPORT_STATUSES = (*STATUSES, "all")
 
 
 def register(app: typer.Typer) -> None:
@@ -31,33 +33,87 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, json, ndjson (stix and misp: not yet).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json, ndjson, stix (a STIX 2.1 bundle) or misp (a MISP feed folder).",
+        ),
     ] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here instead of stdout (misp: the feed's folder)."
+        ),
     ] = None,
-    status: StatusOption = None,
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="Entries with this status: new, confirmed, dismissed or all "
+            "(default: confirmed — what the enforcement side acts on).",
+        ),
+    ] = "confirmed",
     kind: KindOption = None,
     site: SiteOption = None,
     cluster: ClusterOption = None,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="CSV for machines: values exactly as stored, no formula guard."),
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="Start with a UTF-8 byte-order mark (for Excel).")
+    ] = False,
+    hashed: Annotated[
+        bool,
+        typer.Option(
+            "--hashed",
+            help="Values as salted SHA-256 ($WATCHLIST_HASH_SALT), no snippets or notes.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Export the watchlist, filtered like `entries`.
+    """Export the watchlist, filtered like `entries`: confirmed entries unless --status says.
 
-    To a terminal every cell is neutralized (escape sequences shown, never run); files keep the
-    data exact, with URLs percent-encoded and JSON strings \\u-escaped where they hold controls.
+    Allowlisted values never appear. CSV is safe to open in a spreadsheet (cells that would
+    run as a formula start with ') unless --raw; to a terminal every cell is neutralized
+    (escape sequences shown, never run). Files are written whole or not at all.
 
     Example:
 
-        watchlist export --format csv --status confirmed -o watchlist.csv
+        watchlist export --format csv -o watchlist.csv
+        watchlist export --format stix --status all -o bundle.json
+        watchlist export --format misp -o feed/
     """
+    from watchlist import export as exporter
+    from watchlist.export.hashing import require_salt
+    from watchlist.store import EntryFilter
+
+    fmt = choice(fmt, exporter.FORMATS, "--format")
+    wanted = choice(status, EXPORT_STATUSES, "--status")
+    options = exporter.ExportOptions(
+        raw=raw,
+        excel=excel,
+        salt=require_salt() if hashed else None,
+        terminal=output is None and sys.stdout.isatty(),
+    )
+    if fmt in exporter.DIRECTORY_FORMATS and output is None:
+        raise UsageError(f"--format {fmt} writes a folder of files: name it with -o DIR")
     store = store_for(db)
-    where = EntryFilter(status=status, kind=kind, site=site, cluster=cluster)
+    where = EntryFilter(
+        status=None if wanted == "all" else wanted, kind=kind, site=site, cluster=cluster
+    )
     if output is None:
-        exporter.export(store, fmt, where, sys.stdout, terminal=sys.stdout.isatty())
+        exporter.export(store, fmt, where, sys.stdout, options)
         return
-    count = write_file(output, lambda out: exporter.export(store, fmt, where, out))
-    err_console.print(f"{count} entries written to {output}", markup=False, highlight=False)
+    if fmt in exporter.DIRECTORY_FORMATS:
+        count = write_directory(
+            output, lambda folder: exporter.export_directory(store, fmt, where, folder, options)
+        )
+    else:
+        count = write_file(output, lambda out: exporter.export(store, fmt, where, out, options))
+    noun = "entry" if count == 1 else "entries"
+    err_console.print(f"{count} {noun} written to {output}", markup=False, highlight=False)
 
 
 def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
@@ -68,6 +124,8 @@ def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
     """
     if output.is_dir():
         raise WatchlistError(f"cannot write {output}: it is a directory; name a file")
+    if not output.parent.is_dir():
+        raise WatchlistError(f"cannot write {output}: no folder {output.parent}")
     tmp: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(
@@ -88,3 +146,34 @@ def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def write_directory(output: Path, write: Callable[[Path], int]) -> int:
+    """Run ``write`` into a temporary folder beside ``output``, then put it in place.
+
+    An existing ``output`` folder is replaced only once the new one is complete.
+    """
+    if output.exists() and not output.is_dir():
+        raise WatchlistError(f"cannot write {output}: it is a file; name a folder")
+    parent = output.absolute().parent
+    if not parent.is_dir():
+        raise WatchlistError(f"cannot write {output}: no folder {parent}")
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}.", suffix=".part"))
+    except OSError as exc:
+        raise WatchlistError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    old: Path | None = None
+    try:
+        count = write(tmp)
+        if output.exists():
+            old = parent / f".{output.name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            output.rename(old)
+        tmp.rename(output)
+        return count
+    except OSError as exc:
+        raise WatchlistError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,147 @@
+"""Export speed and memory: ours beside datasette's streamed CSV of the same table, in one run.
+
+A generated SQLite store (``bench/review_world.py``: 1,000,000 entries with a sighting each by
+default) is exported by ``watchlist export`` as CSV and as NDJSON (every status, in a
+subprocess, its peak RSS read from the kernel), and served by ``datasette`` whose
+``/DB/entries.csv?_stream=on&_size=max`` streams the whole table (a peer that reads one table
+with no join; ours joins each entry's best evidence). The same export of a store ten times
+smaller shows whether memory grows with the row count. Prints rows/s, the ratio and peak RSS.
+
+Usage: ``.venv/bin/python bench/export_speed.py [--entries N]``. Target (issue 11): ours ≥ 2×
+datasette's rows/s, and peak RSS independent of the row count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from review_world import generate
+
+from watchlist.store import open_store
+
+BIN = Path(sys.executable).parent
+
+
+def build(path: Path, entries: int) -> str:
+    """A store at ``path`` with ``entries`` entries (and as many sightings)."""
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        store = open_store(url, create=True)
+        started = time.perf_counter()
+        generate(store, entries=entries, sightings=entries)
+        store.engine.dispose()
+        print(f"generated {entries:,} entries in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def ours(url: str, fmt: str, out: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of ``watchlist export`` of every entry."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            str(BIN / "watchlist"),
+            "export",
+            "--format",
+            fmt,
+            "--status",
+            "all",
+            "--db",
+            url,
+            "-o",
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"watchlist export failed: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def lines(path: Path) -> int:
+    """Rows in a CSV/NDJSON file (lines that start a record: quoted CSV keeps newlines)."""
+    with path.open("rb") as f:
+        return sum(1 for line in f if line.startswith((b'"', b"{")))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def datasette(path: Path) -> tuple[float, int]:
+    """Seconds and rows of datasette streaming the whole ``entries`` table as CSV."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "datasette"), "serve", "--immutable", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        started = time.perf_counter()
+        rows = 0
+        with urllib.request.urlopen(
+            f"{base}/{path.stem}/entries.csv?_stream=on&_size=max", timeout=600
+        ) as response:
+            tail = b""
+            while chunk := response.read(1 << 20):
+                rows += chunk.count(b"\n")
+                tail = chunk[-1:]
+        rows += 0 if tail == b"\n" else 1
+        return time.perf_counter() - started, rows - 1  # the header
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="keep the generated stores in this folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        big = folder / f"export{args.entries}.db"
+        small = folder / f"export{args.entries // 10}.db"
+        big_url, small_url = build(big, args.entries), build(small, args.entries // 10)
+        print(f"machine: {os.cpu_count()} cores; {args.entries:,} entries")
+        peer_s, peer_rows = datasette(big)
+        peer_rate = peer_rows / peer_s
+        print(
+            f"datasette CSV stream : {peer_rows:>9,} rows in {peer_s:6.1f} s = {peer_rate:>9,.0f}/s"
+        )
+        for fmt in ("csv", "ndjson"):
+            out = folder / f"out.{fmt}"
+            seconds, rss = ours(big_url, fmt, out)
+            rows = lines(out) - (fmt == "csv")
+            _, small_rss = ours(small_url, fmt, folder / f"small.{fmt}")
+            rate = rows / seconds
+            print(
+                f"ours {fmt:<6}          : {rows:>9,} rows in {seconds:6.1f} s = {rate:>9,.0f}/s"
+                f"  ratio {rate / peer_rate:4.2f}  peak RSS {rss:.0f} MB"
+                f" ({small_rss:.0f} MB at {args.entries // 10:,})"
+            )
+
+
+if __name__ == "__main__":
+    main()
