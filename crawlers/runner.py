@@ -151,6 +151,8 @@ def crawl_sites(
         return reports
     except BaseException as exc:
         why = f"interrupted: the crawl stopped: {type(exc).__name__}: {exc}"[:500]
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C before Scrapy took the signal over
+            exc = CrawlInterrupted("SIGINT")
         if isinstance(exc, CrawlInterrupted):
             why = f"interrupted: {exc.signal_name} before the crawl finished"
         for crawl in crawls:
@@ -158,6 +160,8 @@ def crawl_sites(
                 interrupt_run(store, crawl.run_id, why)
             except Exception:  # the store itself may be what failed: the next start marks it
                 logger.warning("could not mark the run of %s interrupted", crawl.site.name)
+        if isinstance(exc, CrawlInterrupted):
+            raise exc from None
         raise
     finally:
         store.close()

@@ -72,7 +72,11 @@ def main() -> None:
         code = app(standalone_mode=False)  # Click's errors come here, to be said our way
     except Interrupted as exc:
         sys.stderr.write(f"{exc}\n")
-        sys.exit(exc.exit_code)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Everything is closed by now; skipping the interpreter's teardown keeps a crawl's
+        # leftovers (threads still holding native objects) from printing leak reports.
+        os._exit(exc.exit_code)
     except WatchlistError as exc:
         _fail(str(exc), exc.exit_code)
     except click.UsageError as exc:

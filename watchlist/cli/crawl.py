@@ -16,7 +16,7 @@ from watchlist import settings
 from watchlist.cli.options import DbOption, store_for
 from watchlist.cli.render import console, err_console, inert, plural
 from watchlist.cli.tables import Cell, Column, print_fitted
-from watchlist.errors import ConfigError, CrawlError
+from watchlist.errors import ConfigError, CrawlError, Interrupted
 from watchlist.sites import SiteConfig, all_sites, find_site
 
 if TYPE_CHECKING:
@@ -65,15 +65,18 @@ def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) ->
     database_url = db or settings.load().database_url
     # Create or migrate now: a bad database fails before any request, a new one is said.
     store_for(database_url, create=True).close()
-    from crawlers.runner import crawl_sites  # Scrapy is imported only when crawling
+    try:
+        from crawlers.runner import crawl_sites  # Scrapy is imported only when crawling
 
-    with crawl_progress(sites) as on_progress:
-        reports = crawl_sites(
-            sites,
-            database_url,
-            on_progress=on_progress,
-            log_level="INFO" if verbose else "WARNING",
-        )
+        with crawl_progress(sites) as on_progress:
+            reports = crawl_sites(
+                sites,
+                database_url,
+                on_progress=on_progress,
+                log_level="INFO" if verbose else "WARNING",
+            )
+    except KeyboardInterrupt as exc:  # Ctrl-C before the crawl took the signal over
+        raise Interrupted(INTERRUPTED) from exc
     print_reports(reports)
     failed = [r.site for r in reports if not r.ok and not r.skipped]
     skipped = [r.site for r in reports if r.skipped]
@@ -86,7 +89,13 @@ def run_crawl(sites: list[SiteConfig], db: str | None, verbose: bool = False) ->
 
 @contextmanager
 def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], None]]:
-    """A progress bar per site on stderr while the crawl runs; yields the update callback."""
+    """A progress bar per site on stderr while the crawl runs; yields the update callback.
+
+    Only on a terminal: into a pipe or a file, bars would leave nothing but blank lines.
+    """
+    if not err_console.is_terminal:
+        yield lambda _progress: None
+        return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -124,6 +133,7 @@ def crawl_progress(sites: list[SiteConfig]) -> Iterator[Callable[[Progress], Non
         yield update
 
 
+INTERRUPTED = "interrupted — run again to resume"
 RESULT_STYLE = {"ok": "green", "warning": "yellow", "skipped": "yellow"}
 
 

@@ -156,6 +156,10 @@ def _sqlite_file(url: str, create: bool) -> None:
                 f"no watchlist store at {url} ({missing.absolute()} does not exist): "
                 + HOW_TO_CREATE
             )
+        if path.stat().st_size == 0:  # checked before connecting: WAL mode would write to it
+            raise MissingStore(
+                f"no watchlist store at {url} (the database is empty): " + HOW_TO_CREATE
+            )
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
