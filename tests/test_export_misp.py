@@ -222,3 +222,17 @@ def test_raw_and_hashed_feeds_of_the_same_day_are_different_events(
     write_misp(rows, tmp_path / "raw")
     write_misp(rows, tmp_path / "hashed", salt=SALT)
     assert manifest(tmp_path / "raw").keys().isdisjoint(manifest(tmp_path / "hashed"))
+
+
+def test_hostile_text_from_pages_is_never_raw_in_the_feed(
+    rows: list[ExportRow], tmp_path: Path
+) -> None:
+    [row] = [r for r in rows if r.kind == "phone"]
+    evidence = dataclasses.replace(row.evidence[0], url="http://forum-a.test/t/\x1b[2J\u202e1")
+    hostile = dataclasses.replace(row, sites=("forum-\u202ea",), evidence=(evidence,))
+    write_misp([hostile], tmp_path / "feed")
+    for path in (tmp_path / "feed").iterdir():
+        assert path.read_bytes().isascii()
+    [event] = events(tmp_path / "feed")
+    [attribute] = event.attributes
+    assert attribute.comment.endswith("evidence: http://forum-a.test/t/%1B[2J%E2%80%AE1")

@@ -167,6 +167,10 @@ def test_evidence_urls_are_external_references_except_those_spelling_a_hashed_va
 
     assert telegram_urls(bundle(rows)) == ["http://forum-a.test/t/1#p1", "https://t.me/usdtking/12"]
     assert telegram_urls(bundle(rows, SALT)) == ["http://forum-a.test/t/1#p1"]
+    [email] = [r for r in rows if r.kind == "email"]
+    search = dataclasses.replace(email.evidence[0], url="http://s.test/?q=USDT.king%40example.com")
+    text = bundle([dataclasses.replace(email, evidence=(search, *email.evidence))], SALT)
+    assert "s.test" not in text
 
 
 class Recording(io.StringIO):
@@ -202,3 +206,24 @@ def test_a_bundle_file_of_no_entries_is_still_a_valid_bundle(tmp_path: Path) -> 
     with path.open("w", encoding="utf-8") as out:
         assert write_stix([], out) == 0
     assert warning_codes(path.read_text(encoding="utf-8")) <= ACCEPTED_WARNINGS
+
+
+def test_hostile_text_from_pages_and_notes_is_never_raw_in_the_bundle(
+    rows: list[ExportRow],
+) -> None:
+    [row] = [r for r in rows if r.kind == "wechat"]
+    evidence = dataclasses.replace(row.evidence[0], url="http://forum-a.test/t/\x1b[2J\u202e1")
+    other = dataclasses.replace(evidence, url="http://論壇.test/t/{1}|x?q=[a b]#p^1")
+    hostile = dataclasses.replace(
+        row, evidence=(evidence, other), note="\x1b]0;pwned\x07 \u202egnp.exe"
+    )
+    text = bundle([hostile])
+    assert text.isascii()
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f]", text)  # newlines between objects only
+    assert warning_codes(text) <= ACCEPTED_WARNINGS
+    [indicator] = [o for o in objects(text) if o["type"] == "indicator"]
+    assert indicator["external_references"][0]["url"] == "http://forum-a.test/t/%1B%5B2J%E2%80%AE1"
+    assert indicator["external_references"][1]["url"] == (
+        "http://xn--ypsv87i.test/t/%7B1%7D%7Cx?q=%5Ba%20b%5D#p%5E1"
+    )
+    assert "\x1b]0;pwned\x07 \u202egnp.exe" in indicator["description"]  # decoded, exact

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import phonenumbers
 
@@ -14,6 +15,10 @@ from watchlist.export.hashing import hashed_value
 from watchlist.inert import inert_url
 from watchlist.store.export_view import EvidenceRow, ExportRow
 
+# RFC 3986 characters each URI part may hold as they are ("%" keeps existing escapes).
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_HOST_SAFE = "%:@!$&'()*+,;=-._~[]"
 # How a person names each kind (indicator names, event comments).
 KIND_NAMES = {
     "phone": "Phone",
@@ -73,10 +78,32 @@ def evidence_urls(row: ExportRow, *, hashed: bool) -> list[tuple[str, EvidenceRo
     found: dict[str, EvidenceRow] = {}
     for evidence in row.evidence:
         url = inert_url(evidence.url)
-        if url in found or any(s in url.casefold() for s in spelled):
+        plain = unquote(url).casefold()  # "%40" spells "@" all the same
+        if url in found or any(s in plain or s in url.casefold() for s in spelled):
             continue
         found[url] = evidence
     return list(found.items())
+
+
+def uri(url: str) -> str:
+    """``url`` as an RFC 3986 URI: what :func:`inert_url` leaves (``[``, ``|``, ``{``, non-ASCII
+    letters …) percent-encoded too, the host in IDNA; the same address to a browser."""
+    parts = urlsplit(inert_url(url))
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            netloc = netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            netloc = quote(netloc, safe=_HOST_SAFE)
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_PATH_SAFE),
+            quote(parts.query, safe=_QUERY_SAFE),
+            quote(parts.fragment, safe=_QUERY_SAFE),
+        )
+    )
 
 
 def _spellings(row: ExportRow) -> tuple[str, ...]:

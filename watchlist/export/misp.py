@@ -20,21 +20,26 @@ beside the target and moved in one at a time, the manifest last.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pickle
-import re
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPOrganisation
 
 from watchlist.export.intel import KIND_NAMES, Carried, carried, changed_at, evidence_urls, utc
+from watchlist.export.misp_feed import (
+    EVENT_FILE,
+    dumps,
+    emptied_text,
+    publish,
+    settled_text,
+    spill,
+    spilled,
+    stage,
+)
 from watchlist.store.export_view import ExportRow
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:otc-watchlist:misp")
@@ -50,8 +55,6 @@ ATTRIBUTE_TYPES = {
 }
 SYMBOLS = {"eth": "ETH", "tron": "TRX"}  # coin-address objects
 ACCOUNT_KINDS = ("qq", "wechat", "alipay", "kakaotalk")  # user-account objects
-_EVENT_FILE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.json$")
-_OPEN_SPILLS = 32
 
 
 def write_misp(rows: Iterable[ExportRow], directory: Path, *, salt: bytes | None = None) -> int:
@@ -64,71 +67,27 @@ def write_misp(rows: Iterable[ExportRow], directory: Path, *, salt: bytes | None
     directory.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory.parent, prefix=f".{directory.name}.") as tmp:
         staging = Path(tmp)
-        count, days = _spill(rows, staging)
+        count, days = spill(rows, staging)
         manifest: dict[str, Any] = {}
         hashes: list[str] = []
         for day in sorted(days):
-            event = _event(day, _spilled(staging, day), salt)
+            event = _event(day, spilled(staging, day), salt)
             name = f"{event['uuid']}.json"
-            _stage(staging / name, _final(event, directory / name), manifest, hashes)
+            stage(staging / name, settled_text(event, directory / name), manifest, hashes)
         for path in sorted(directory.glob("*.json")) if directory.is_dir() else ():
-            if _EVENT_FILE.match(path.name) and path.stem not in manifest:
-                emptied = _emptied(path)  # no entry of that day is exported any more
+            if EVENT_FILE.match(path.name) and path.stem not in manifest:
+                emptied = emptied_text(path)  # no entry of that day is exported any more
                 if emptied is not None:
-                    _stage(staging / path.name, emptied, manifest, hashes)
+                    stage(staging / path.name, emptied, manifest, hashes)
         (staging / "hashes.csv").write_text("".join(hashes), encoding="ascii")
-        (staging / "manifest.json").write_text(_dumps(manifest), encoding="ascii")
-        _publish(staging, directory, [f"{u}.json" for u in manifest])
+        (staging / "manifest.json").write_text(dumps(manifest), encoding="ascii")
+        publish(staging, directory, [f"{u}.json" for u in manifest])
     return count
-
-
-def _stage(path: Path, text: str, manifest: dict[str, Any], hashes: list[str]) -> None:
-    """Write an event file into the staging directory; note its manifest entry and hashes."""
-    path.write_text(text, encoding="utf-8")
-    event = json.loads(text)["Event"]
-    manifest[event["uuid"]] = _manifest_entry(event)
-    hashes.extend(_hash_lines(event))
 
 
 def event_uuid(day: date, *, hashed: bool) -> str:
     """The uuid of the event of the entries first seen on ``day`` (raw and hashed feeds differ)."""
     return str(uuid.uuid5(NAMESPACE, f"event:{'hashed' if hashed else 'raw'}:{day.isoformat()}"))
-
-
-def _spill(rows: Iterable[ExportRow], staging: Path) -> tuple[int, set[date]]:
-    """Pickle each row into the file of its first_seen day; keep a few files open."""
-    count = 0
-    days: set[date] = set()
-    open_files: dict[date, IO[bytes]] = {}
-    try:
-        for row in rows:
-            day = utc(row.first_seen).date()
-            spill = open_files.pop(day, None)
-            if spill is None:
-                if len(open_files) >= _OPEN_SPILLS:
-                    open_files.pop(next(iter(open_files))).close()
-                spill = (staging / f"{day.isoformat()}.rows").open("ab")
-            open_files[day] = spill  # most recently used last
-            pickle.dump(row, spill, protocol=pickle.HIGHEST_PROTOCOL)
-            days.add(day)
-            count += 1
-    finally:
-        for spill in open_files.values():
-            spill.close()
-    return count, days
-
-
-def _spilled(staging: Path, day: date) -> list[ExportRow]:
-    path = staging / f"{day.isoformat()}.rows"
-    found: list[ExportRow] = []
-    with path.open("rb") as spill:
-        while True:
-            try:
-                found.append(pickle.load(spill))
-            except EOFError:
-                break
-    path.unlink()
-    return found
 
 
 def _event(day: date, rows: list[ExportRow], salt: bytes | None) -> dict[str, Any]:
@@ -238,96 +197,3 @@ def _comment(row: ExportRow, value: Carried) -> str:
     if urls:
         text += f"; evidence: {urls[0][0]}"
     return text
-
-
-def _final(event: dict[str, Any], existing: Path) -> str:
-    """The event file's text: the existing file's when nothing changed, else the new event,
-    with what left it carried over as deleted and a timestamp past the existing one."""
-    old = _load(existing)
-    if old is None:
-        return _feed_text(event)
-    live = {a["uuid"] for a in event.get("Attribute", [])} | {
-        o["uuid"] for o in event.get("Object", [])
-    }
-    gone = [a for a in old.get("Attribute", []) if a.get("uuid") not in live]
-    gone_objects = [o for o in old.get("Object", []) if o.get("uuid") not in live]
-    newly_gone = [x for x in (*gone, *gone_objects) if not x.get("deleted")]
-    if gone:
-        event["Attribute"] = [*event.get("Attribute", []), *gone]
-    if gone_objects:
-        event["Object"] = [*event.get("Object", []), *gone_objects]
-    if not newly_gone and _without_stamps(event) == _without_stamps(old):
-        return existing.read_text(encoding="utf-8")
-    stamp = str(max(int(event["timestamp"]), int(old.get("timestamp", 0)) + 1))
-    event["timestamp"] = event["publish_timestamp"] = stamp
-    for item in newly_gone:
-        item["deleted"] = True
-        item["timestamp"] = stamp
-        for attribute in item.get("Attribute", []):
-            attribute["deleted"] = True
-            attribute["timestamp"] = stamp
-    return _feed_text(event)
-
-
-def _emptied(existing: Path) -> str | None:
-    """An event file no entry belongs to any more, with everything in it marked deleted."""
-    old = _load(existing)
-    if old is None:
-        return None
-    shell = {k: v for k, v in old.items() if k not in ("Attribute", "Object")}
-    return _final(shell, existing)
-
-
-def _load(path: Path) -> dict[str, Any] | None:
-    try:
-        event = json.loads(path.read_text(encoding="utf-8"))["Event"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return event if isinstance(event, dict) else None
-
-
-def _without_stamps(event: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in event.items() if k not in ("timestamp", "publish_timestamp")}
-
-
-def _feed_text(event: dict[str, Any]) -> str:
-    return _dumps({"Event": event})
-
-
-def _dumps(obj: Any) -> str:
-    """Stable JSON: sorted keys, ASCII only (no raw control or bidi character survives)."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=True, indent=1) + "\n"
-
-
-def _manifest_entry(event: dict[str, Any]) -> dict[str, Any]:
-    """The event's line of ``manifest.json``, as PyMISP's ``MISPEvent.manifest`` writes it."""
-    return {
-        "Orgc": event["Orgc"],
-        "Tag": event.get("Tag", []),
-        "info": event["info"],
-        "date": event["date"],
-        "analysis": int(event["analysis"]),
-        "threat_level_id": int(event["threat_level_id"]),
-        "timestamp": int(event["timestamp"]),
-    }
-
-
-def _hash_lines(event: dict[str, Any]) -> Iterator[str]:
-    """``md5(value),event uuid`` for every live attribute (object attributes included)."""
-    attributes = [*event.get("Attribute", [])]
-    for obj in event.get("Object", []):
-        if not obj.get("deleted"):
-            attributes.extend(obj.get("Attribute", []))
-    for attribute in attributes:
-        if attribute.get("deleted"):
-            continue
-        digest = hashlib.md5(str(attribute["value"]).encode("utf-8")).hexdigest()
-        yield f"{digest},{event['uuid']}\n"
-
-
-def _publish(staging: Path, directory: Path, events: list[str]) -> None:
-    """Move the staged files into ``directory``: the events first, the manifest last, so a
-    MISP pulling meanwhile never reads a manifest naming an event not written yet."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in [*events, "hashes.csv", "manifest.json"]:
-        os.replace(staging / name, directory / name)

@@ -41,7 +41,15 @@ from stix2 import (
     UserAccount,
 )
 
-from watchlist.export.intel import KIND_NAMES, Carried, carried, changed_at, evidence_urls, utc
+from watchlist.export.intel import (
+    KIND_NAMES,
+    Carried,
+    carried,
+    changed_at,
+    evidence_urls,
+    uri,
+    utc,
+)
 from watchlist.export.stix_types import (
     HASHED_DEFINITIONS,
     NAMESPACE,
@@ -191,6 +199,6 @@ def _labels(row: ExportRow, *, hashed: bool) -> list[str]:
 
 def _references(row: ExportRow, *, hashed: bool) -> list[Any]:
     return [
-        ExternalReference(source_name=e.site, url=url, description=f"{e.role} post")
+        ExternalReference(source_name=e.site, url=uri(url), description=f"{e.role} post")
         for url, e in evidence_urls(row, hashed=hashed)
     ]
