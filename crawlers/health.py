@@ -56,6 +56,18 @@ _FRIENDLY = {
     "DownloadFailedError": "connection lost",
     "RequestDeadlineExceeded": "over the request deadline",
 }
+_CHROMIUM_NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+_CHROMIUM_FRIENDLY = {
+    "ERR_CONNECTION_REFUSED": "connection refused",
+    "ERR_NAME_NOT_RESOLVED": "host does not resolve",
+    "ERR_NAME_RESOLUTION_FAILED": "host does not resolve",
+    "ERR_TIMED_OUT": "timed out",
+    "ERR_CONNECTION_TIMED_OUT": "timed out",
+    "ERR_CONNECTION_RESET": "connection lost",
+    "ERR_CONNECTION_CLOSED": "connection lost",
+    "ERR_CONNECTION_ABORTED": "connection lost",
+    "ERR_EMPTY_RESPONSE": "connection lost",
+}
 TOO_LARGE = "too large: exceeded DOWNLOAD_MAXSIZE (the site's max_page_bytes)"
 _URL = re.compile(r"""\S+://\S+|<[A-Z]+ [^>]*>""")
 
@@ -79,6 +91,9 @@ def failure_class(failure: Failure) -> str:
     name = type(exc).__name__
     if name in _FRIENDLY:
         return _FRIENDLY[name]
+    browser = _CHROMIUM_NET_ERROR.search(str(exc))  # Playwright: "Page.goto: net::ERR_… at URL"
+    if browser is not None:
+        return _CHROMIUM_FRIENDLY.get(browser.group(1), f"browser: net::{browser.group(1)}")
     first = (str(exc).strip().splitlines() or [""])[0]
     first = " ".join(_URL.sub("…", first).split())[:80]
     return f"{name}: {first}" if first else name

@@ -104,6 +104,24 @@ def test_crawl_summary_fits_80_columns_with_its_headers_whole(seeds: Path, sqlit
     assert widest(result.stdout) <= 80, result.stdout
 
 
+def test_the_allowlist_and_the_sites_fit_80_columns(sqlite_url: str, tmp_path: Path) -> None:
+    seed(sqlite_url)
+    note = "the exchange's hot wallet, checked by the team against its published list"
+    added = run_cli("allow", "add", "eth", ETH, "--note", note, db=sqlite_url)
+    assert added.code == 0, added.stderr
+    allowed = run_cli("allow", "list", db=sqlite_url, env=NARROW)
+    assert widest(allowed.stdout) <= 80 and any(ETH in line for line in allowed.stdout.splitlines())
+    assert note in run_cli("allow", "list", "--wide", db=sqlite_url, env=NARROW).stdout
+    seeds = tmp_path / "seeds"
+    config = {"type": "telegram", "start_urls": ["https://t.me/s/x"], "schedule": "0 */6 * * *"}
+    write_site(seeds, {"name": LONG_SITE, **config})
+    listed = run_cli("sites", "list", "--seeds", str(seeds), db=sqlite_url, env=NARROW)
+    assert listed.code == 0, listed.stderr
+    assert widest(listed.stdout) <= 80, listed.stdout
+    assert listed.stdout.splitlines()[1].split()[0] == LONG_SITE
+    assert listed.stdout.splitlines()[-1] == "1 site"
+
+
 # 2. Filters are validated.
 
 
@@ -402,3 +420,19 @@ def test_the_last_progress_line_counts_what_the_summary_counts(
     assert counts["progress"] == counts["report"]
     assert counts["report"][0] > 0 and counts["report"][2] > 0
     assert counts["images"] > 0  # images were fetched, and are not counted as pages
+
+
+def test_a_browser_request_that_fails_is_classed_like_a_plain_one() -> None:
+    from playwright._impl._errors import Error
+    from twisted.python.failure import Failure
+
+    from crawlers.health import failure_class
+
+    for code, label in (
+        ("ERR_CONNECTION_REFUSED", "connection refused"),
+        ("ERR_NAME_NOT_RESOLVED", "host does not resolve"),
+        ("ERR_TIMED_OUT", "timed out"),
+        ("ERR_UNSAFE_PORT", "browser: net::ERR_UNSAFE_PORT"),
+    ):
+        error = Error(f"Page.goto: net::{code} at http://127.0.0.1:9/ads")
+        assert failure_class(Failure(error)) == label

@@ -254,8 +254,10 @@ def test_list_shows_each_site_with_type_engine_schedule_and_last_crawl(
     assert crawl.code == 0, crawl.stderr
     result = run_cli("sites", "list", "--seeds", str(seeds), db=db)
     assert result.code == 0, result.stderr
-    rows = {line.split()[1]: line for line in result.stdout.splitlines() if "│" in line[:3]}
-    assert "ok" in rows["crawled"] and "0 */6 * * *" in rows["crawled"]
-    assert "posts" in rows["crawled"] and "forum" in rows["crawled"]
+    header, *lines = result.stdout.splitlines()
+    rows = {line.split()[0]: line.rstrip() for line in lines if line.split()}
+    assert header.split()[-3:] == ["pages", "posts", "result"]
+    assert rows["crawled"].endswith("ok") and "0 */6 * * *" in rows["crawled"]
+    assert "forum" in rows["crawled"]
     assert "never" in rows["waiting"] and "phpbb" in rows["waiting"]
     assert "2 sites" in result.stdout

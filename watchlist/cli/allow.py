@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from watchlist.cli.options import DbOption, announce_created, store_for
+from watchlist.cli.options import DbOption, WideOption, announce_created, store_for
 from watchlist.cli.render import console, inert, json_line, plural
+from watchlist.cli.tables import Cell, Column, print_fitted
 from watchlist.errors import UsageError
 from watchlist.extract import KINDS
 from watchlist.store.allowlist import AllowItem, AllowResult, allow, allowlist, disallow, read_csv
@@ -81,25 +82,40 @@ def add_command(
 @allow_app.command("list")
 def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
-    """List the allowlist, by kind then value.
+    """List the allowlist, by kind then value (a table that fits the terminal; --wide: all).
 
     Example:
 
         watchlist allow list --json
     """
     rows = allowlist(store_for(db))
-    for row in rows:
-        if as_json:
+    if as_json:
+        for row in rows:
             console.out(json_line(row.model_dump(mode="json", exclude={"id"})), highlight=False)
-            continue
-        note = f" · {row.note}" if row.note else ""
-        when = str(row.added_at)[:16]
-        line = f"{row.kind} {row.value} · {row.added_by} at {when}{note}"
-        console.print(inert(line, keep_newlines=False))
-    if not as_json:
-        console.print(plural(len(rows), "value"), markup=False)
+        return
+    columns = [
+        Column("kind", keep=True),
+        Column("value", keep=True),
+        Column("added by", rank=3),
+        Column("added", rank=4),
+        Column("note", rank=2),
+    ]
+    cells: list[list[Cell]] = [
+        [
+            row.kind,
+            inert(row.value, keep_newlines=False),
+            inert(row.added_by, keep_newlines=False),
+            str(row.added_at)[:16],
+            inert(row.note or "-", keep_newlines=False),
+        ]
+        for row in rows
+    ]
+    if rows:
+        print_fitted(console, columns, cells, wide=wide)
+    console.print(plural(len(rows), "value"), markup=False)
 
 
 @allow_app.command("remove")

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
-from rich.table import Table
 
 from watchlist import drafts, settings
-from watchlist.cli.options import DbOption, store_for
+from watchlist.cli.options import DbOption, WideOption, store_for
 from watchlist.cli.render import console, inert, json_line
+from watchlist.cli.tables import Cell, Column, print_fitted
 from watchlist.errors import ConfigError, CrawlError, MissingStore
 from watchlist.sites import all_sites, find_site
 from watchlist.store import Store, recent_runs
@@ -144,8 +144,10 @@ def check_command(
 
 
 @sites_app.command("list")
-def list_command(seeds: SeedsOption = None, db: DbOption = None) -> None:
+def list_command(seeds: SeedsOption = None, wide: WideOption = False, db: DbOption = None) -> None:
     """List the configured sites with their type, engine, schedule and last crawl.
+
+    The table fits the terminal (columns that do not fit are left out; --wide: all).
 
     Example:
 
@@ -156,28 +158,48 @@ def list_command(seeds: SeedsOption = None, db: DbOption = None) -> None:
         store: Store | None = store_for(db)
     except MissingStore:  # nothing crawled yet: every site "never"
         store = None
-    table = Table("site", "type", "engine", "schedule", "last crawl", "result")
+    cells: list[list[Cell]] = []
+    failed: list[str] = []  # the reasons, one line each under the table
     try:
         for site in sites:
             runs = recent_runs(store, site.name, limit=1) if store is not None else []
-            last, outcome = "never", ""
+            last, pages, posts, outcome = "never", "-", "-", ""
             if runs:
                 run = runs[0]
-                last = f"{run.finished_at:%Y-%m-%d %H:%M} · {run.pages} pages · {run.posts} posts"
-                outcome = "ok" if run.ok else f"FAILED: {run.problem or run.finish_reason}"
+                last = f"{run.finished_at:%Y-%m-%d %H:%M}"
+                pages, posts = str(run.pages), str(run.posts)
+                outcome = "ok" if run.ok else "FAILED"
+                if not run.ok:
+                    failed.append(f"{site.name}: FAILED: {run.problem or run.finish_reason}")
             engine = site.engine or ("selectors" if site.type != "telegram" else "-")
-            table.add_row(
-                inert(site.name, keep_newlines=False),
-                site.type,
-                engine,
-                site.schedule or "-",
-                last,
-                inert(outcome, keep_newlines=False),
+            cells.append(
+                [
+                    inert(site.name, keep_newlines=False),
+                    site.type,
+                    engine,
+                    site.schedule or "-",
+                    last,
+                    pages,
+                    posts,
+                    outcome,
+                ]
             )
     finally:
         if store is not None:
             store.close()
-    console.print(table)
+    columns = [
+        Column("site", keep=True),
+        Column("type", rank=3),
+        Column("engine", rank=3),
+        Column("schedule", rank=5),
+        Column("last crawl", rank=2),
+        Column("pages", rank=4, justify="right"),
+        Column("posts", rank=4, justify="right"),
+        Column("result", keep=True),
+    ]
+    print_fitted(console, columns, cells, wide=wide)
+    for line in failed:
+        console.print(inert(line, keep_newlines=False, style="red"), soft_wrap=False)
     console.print(f"{len(sites)} {'site' if len(sites) == 1 else 'sites'}", markup=False)
 
 
