@@ -13,10 +13,13 @@ from typing import Any
 import pytest
 import stix2
 from export_seed import EVERY_KIND, NOTE, export_rows, seed
+from stix2patterns.v21.pattern import Pattern
+from stix2patterns.validator import run_validator
 from stix2validator import ValidationOptions, validate_string
 
+from watchlist.export.hashing import hashed_value
 from watchlist.export.intel import KIND_NAMES
-from watchlist.export.stix import write_stix
+from watchlist.export.stix import entry_objects, write_stix
 from watchlist.store.export_view import ExportRow
 
 SALT = b"partner-salt-7f3a"
@@ -227,3 +230,24 @@ def test_hostile_text_from_pages_and_notes_is_never_raw_in_the_bundle(
         "http://xn--ypsv87i.test/t/%7B1%7D%7Cx?q=%5Ba%20b%5D#p%5E1"
     )
     assert "\x1b]0;pwned\x07 \u202egnp.exe" in indicator["description"]  # decoded, exact
+
+
+@pytest.mark.parametrize("salt", [None, SALT], ids=["raw", "hashed"])
+def test_every_kinds_pattern_is_valid_by_construction_even_for_quotes_and_backslashes(
+    rows: list[ExportRow], salt: bytes | None
+) -> None:
+    for row in rows:
+        for value in (row.value, "it's", "back\\slash\\'", "new\nline \u202e 老王"):
+            awkward = dataclasses.replace(row, value=value)
+            [indicator] = [o for o in entry_objects(awkward, salt=salt) if o.type == "indicator"]
+            assert run_validator(indicator.pattern, "2.1") == [], indicator.pattern
+            comparisons = Pattern(indicator.pattern).inspect().comparisons
+            [(_, literal)] = [
+                (p, v)
+                for t in comparisons.values()
+                for p, _, v in t
+                if p != ["kind"] and p != ["account_type"]
+            ]
+            expected = value if salt is None else hashed_value(row.kind, value, salt)
+            unquoted = re.sub(r"\\(.)", r"\1", literal[1:-1], flags=re.S)
+            assert unquoted == expected
