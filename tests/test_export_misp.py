@@ -15,6 +15,7 @@ from export_seed import EVERY_KIND, NOTE, export_rows, seed
 from pymisp import MISPAttribute, MISPEvent, MISPObject
 from pymisp.tools.feed import feed_meta_generator
 
+from watchlist.errors import WatchlistError
 from watchlist.export.misp import write_misp
 from watchlist.store.export_view import ExportRow
 
@@ -236,3 +237,14 @@ def test_hostile_text_from_pages_is_never_raw_in_the_feed(
     [event] = events(tmp_path / "feed")
     [attribute] = event.attributes
     assert attribute.comment.endswith("evidence: http://forum-a.test/t/%1B[2J%E2%80%AE1")
+
+
+def test_a_feed_path_that_is_a_file_is_one_clear_error_and_the_file_is_left(
+    rows: list[ExportRow], tmp_path: Path
+) -> None:
+    target = tmp_path / "feed"
+    target.write_text("not a folder")
+    with pytest.raises(WatchlistError, match="it is a file; name a folder"):
+        write_misp(rows, target)
+    assert target.read_text() == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed"]

@@ -29,6 +29,7 @@ from typing import Any
 
 from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPOrganisation
 
+from watchlist.errors import WatchlistError
 from watchlist.export.intel import KIND_NAMES, Carried, carried, changed_at, evidence_urls, utc
 from watchlist.export.misp_feed import (
     EVENT_FILE,
@@ -60,28 +61,40 @@ ACCOUNT_KINDS = ("qq", "wechat", "alipay", "kakaotalk")  # user-account objects
 def write_misp(rows: Iterable[ExportRow], directory: Path, *, salt: bytes | None = None) -> int:
     """Write ``rows`` as a MISP feed into ``directory``; return the number of entries.
 
-    Rows are spilled to one temporary file per day first, so memory holds one day's event at a
-    time (rows in id order, as ``iter_export_rows(order="id")`` gives them, keep few files open).
+    ``directory`` may hold the feed of an earlier run: it is updated in place (that is how an
+    unchanged event keeps its bytes and a removed entry is marked deleted), one file at a time,
+    the manifest last. Rows are spilled to one temporary file per day first, so memory holds
+    one day's event at a time (rows in id order, ``iter_export_rows(order="id")``, keep few
+    spill files open). A path that is a file, or any failure to write, is a
+    :class:`WatchlistError` naming the folder.
     """
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=directory.parent, prefix=f".{directory.name}.") as tmp:
-        staging = Path(tmp)
-        count, days = spill(rows, staging)
-        manifest: dict[str, Any] = {}
-        hashes: list[str] = []
-        for day in sorted(days):
-            event = _event(day, spilled(staging, day), salt)
-            name = f"{event['uuid']}.json"
-            stage(staging / name, settled_text(event, directory / name), manifest, hashes)
-        for path in sorted(directory.glob("*.json")) if directory.is_dir() else ():
-            if EVENT_FILE.match(path.name) and path.stem not in manifest:
-                emptied = emptied_text(path)  # no entry of that day is exported any more
-                if emptied is not None:
-                    stage(staging / path.name, emptied, manifest, hashes)
-        (staging / "hashes.csv").write_text("".join(hashes), encoding="ascii")
-        (staging / "manifest.json").write_text(dumps(manifest), encoding="ascii")
-        publish(staging, directory, [f"{u}.json" for u in manifest])
+    if directory.exists() and not directory.is_dir():
+        raise WatchlistError(f"cannot write {directory}: it is a file; name a folder")
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=directory.parent, prefix=f".{directory.name}.") as tmp:
+            return _write(rows, directory, Path(tmp), salt)
+    except OSError as exc:
+        raise WatchlistError(f"cannot write {directory}: {exc.strerror or exc}") from exc
+
+
+def _write(rows: Iterable[ExportRow], directory: Path, staging: Path, salt: bytes | None) -> int:
+    count, days = spill(rows, staging)
+    manifest: dict[str, Any] = {}
+    hashes: list[str] = []
+    for day in sorted(days):
+        event = _event(day, spilled(staging, day), salt)
+        name = f"{event['uuid']}.json"
+        stage(staging / name, settled_text(event, directory / name), manifest, hashes)
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else ():
+        if EVENT_FILE.match(path.name) and path.stem not in manifest:
+            emptied = emptied_text(path)  # no entry of that day is exported any more
+            if emptied is not None:
+                stage(staging / path.name, emptied, manifest, hashes)
+    (staging / "hashes.csv").write_text("".join(hashes), encoding="ascii")
+    (staging / "manifest.json").write_text(dumps(manifest), encoding="ascii")
+    publish(staging, directory, [f"{u}.json" for u in manifest])
     return count
 
 
