@@ -83,11 +83,15 @@ class CrawlReport:
                 if self.count("max_pages_reached")
                 else "set selectors.next_page to the site's pagination links"
             )
-            found.append(f"{unread} pages link to further pages that were not read ({why})")
+            found.append(
+                f"{_plural(unread, 'page')} {'links' if unread == 1 else 'link'} to further pages "
+                f"that were not read ({why})"
+            )
         colliding = self.count("pages_mostly_colliding")
         if colliding:
             found.append(
-                f"{colliding} pages where most posts share a permalink (set selectors.permalink)"
+                f"{_plural(colliding, 'page')} where most posts share a permalink "
+                "(set selectors.permalink)"
             )
         for name, what in (
             ("posts_unreadable", "could not be read (logged with their page)"),
@@ -95,14 +99,14 @@ class CrawlReport:
         ):
             lost = self.count(name)
             if lost:
-                found.append(f"{lost} posts {what}")
+                found.append(f"{_plural(lost, 'post')} {what if lost != 1 else _one(what)}")
         for name, what in (("posts_without_date", "a date"), ("posts_without_author", "an author")):
             missing = self.count(name)
             if self.posts and missing * 2 > self.posts:
                 found.append(f"{missing} of {self.posts} posts without {what}")
         if self.failed_requests and not self._too_many_failed:
             found.append(
-                f"{self.failed_requests} of {self.requests_sent} requests failed "
+                f"{self.failed_requests} of {_plural(self.requests_sent, 'request')} failed "
                 f"(within expect.max_failed_share {self.expect.max_failed_share:g})"
             )
         images_failed = self.count("images_failed")
@@ -145,13 +149,16 @@ class CrawlReport:
             return "no page could be fetched"
         if self._too_many_failed:
             return (
-                f"{self.failed_requests} of {self.requests_sent} requests failed "
+                f"{self.failed_requests} of {_plural(self.requests_sent, 'request')} failed "
                 f"(expect.max_failed_share is {self.expect.max_failed_share:g})"
             )
         if self.errors:
             return f"{_plural(self.errors, 'error')} in the crawler's own code (a bug: report it)"
         if self.posts < self.expect.min_posts:
-            return f"{self.posts} posts read, the site expects at least {self.expect.min_posts}"
+            return (
+                f"{_plural(self.posts, 'post')} read, the site expects at least "
+                f"{self.expect.min_posts}"
+            )
         return None
 
     @property
@@ -186,6 +193,11 @@ class CrawlReport:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _one(what: str) -> str:
+    """``were refused …`` said of one post: ``was refused …``."""
+    return what.replace("were ", "was ", 1)
 
 
 def report_of(

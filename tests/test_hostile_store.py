@@ -195,7 +195,7 @@ def test_a_post_the_database_refuses_is_set_aside_alone_and_its_thread_read_agai
     assert stats["watchlist/posts_set_aside"] == 1
     assert stats["watchlist/posts"] == 318
     assert first.stderr.count(victim_url) == 1  # logged once, with its URL
-    assert "1 posts were refused by the store" in first.stdout  # and shown in the summary
+    assert "1 post was refused by the store" in first.stdout  # and shown in the summary
     thread = f"/thread-{victim.thread_id}-1-1.html"
     threads = {f"/thread-{tid}-1-1.html" for tid in {p.thread_id for p in posts}}
     assert set(thread_marks(db)) == threads - {thread}

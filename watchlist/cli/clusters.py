@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from watchlist.cli.options import DbOption, SiteOption, store_for
-from watchlist.cli.render import console, inert, json_line
+from watchlist.cli.render import console, inert, json_line, plural
 from watchlist.store import Store
 from watchlist.store.allowlist import allowed_row
 from watchlist.store.clusters import (
@@ -79,7 +79,7 @@ def clusters_command(
 
 
 def _plural(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
+    return plural(count, word).partition(" ")[2]
 
 
 def _print_cluster(summary: ClusterSummary) -> None:
@@ -116,7 +116,9 @@ def _print_hubs(hubs: list[tuple[Any, int]], as_json: bool) -> None:
             row = {"id": entry.id, "kind": entry.kind, "value": entry.value, "authors": authors}
             console.out(json_line(row), highlight=False)
         else:
-            console.print(inert(f"#{entry.id} {entry.kind} {entry.value} · {authors} authors"))
+            console.print(
+                inert(f"#{entry.id} {entry.kind} {entry.value} · {_plural(authors, 'author')}")
+            )
     if not as_json:
         console.print(f"{len(hubs)} {_plural(len(hubs), 'hub')}", markup=False)
 

@@ -16,7 +16,7 @@ import typer
 
 from watchlist import drafts, settings
 from watchlist.cli.options import DbOption, WideOption, store_for
-from watchlist.cli.render import console, inert, json_line
+from watchlist.cli.render import console, inert, json_line, plural
 from watchlist.cli.tables import Cell, Column, print_fitted
 from watchlist.errors import ConfigError, CrawlError, MissingStore
 from watchlist.sites import all_sites, find_site
@@ -274,11 +274,19 @@ def _dry_run(site: SiteConfig, pages: int) -> None:
 def _print_dry_run(run: DryRun) -> None:
     total = sum(run.handles.values())
     console.print(
-        inert(f"{len(run.pages)} pages fetched, {run.posts} posts, {total} handles", style="bold")
+        inert(
+            f"{plural(len(run.pages), 'page')} fetched, {plural(run.posts, 'post')}, "
+            f"{plural(total, 'handle')}",
+            style="bold",
+        )
     )
     for page in run.pages:
         console.print(
-            inert(f"  {page.status} {page.posts:>3} posts  {page.url}", keep_newlines=False)
+            inert(
+                f"  {page.status} {page.posts:>3} {'post ' if page.posts == 1 else 'posts'}"
+                f"  {page.url}",
+                keep_newlines=False,
+            )
         )
     if run.sample:
         console.print(inert("sample:"))
