@@ -64,8 +64,8 @@ def seed(db: str) -> None:
     text = " ".join(written for _, _, written in EVERY_KIND)
     posts = [
         _post("http://forum-a.test/t/1#p1", "forum-a", "出U 白U秒放 " + text, list(EVERY_KIND)),
-        # the Telegram handle's own page: a URL that spells the value
-        _post("https://t.me/usdtking/12", "tg-channel", "出U @usdtking", [EVERY_KIND[6]]),
+        # the Telegram handle's own page on a site named after it: both spell the value
+        _post("https://t.me/usdtking/12", "usdt-king-tg", "出U @usdtking", [EVERY_KIND[6]]),
     ]
     store = open_store(db)
     try:

@@ -208,9 +208,10 @@ def test_a_hashed_feed_spells_no_value_snippet_or_note(
     ).casefold()
     secrets = {v.casefold() for _, v, _ in EVERY_KIND} | {w.casefold() for _, _, w in EVERY_KIND}
     secrets |= {e.snippet.casefold() for r in rows for e in r.evidence if e.snippet}
-    secrets |= {NOTE.casefold(), SALT.decode(), "13800138000", "t.me/usdtking"}
+    secrets |= {NOTE.casefold(), SALT.decode(), "13800138000", "usdt-king-tg", "t.me/usdtking"}
     for secret in secrets:
         assert secret not in text, secret
+    assert "(site withheld)" in text  # the channel named after the handle
     [event] = events(feed)
     assert {a.type for a in event.attributes} == {"text"}
     assert event.objects == []

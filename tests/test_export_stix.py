@@ -151,10 +151,12 @@ def test_a_hashed_bundle_spells_no_value_snippet_or_note(rows: list[ExportRow]) 
     decoded = json.dumps(json.loads(text), ensure_ascii=False).casefold()
     secrets = {v.casefold() for _, v, _ in EVERY_KIND} | {w.casefold() for _, _, w in EVERY_KIND}
     secrets |= {e.snippet.casefold() for r in rows for e in r.evidence if e.snippet}
-    secrets |= {NOTE.casefold(), SALT.decode(), "13800138000"}
+    secrets |= {NOTE.casefold(), SALT.decode(), "13800138000", "usdt-king-tg"}
     for secret in secrets:
         assert secret not in decoded, secret
         assert secret not in text.casefold(), secret
+    assert "(site withheld)" in text  # the channel named after the handle
+    assert "usdt-king-tg" in bundle(rows)
     types = {o["type"] for o in objects(text)}
     assert types.isdisjoint({"user-account", "phone-number", "email-addr", "url", "domain-name"})
 

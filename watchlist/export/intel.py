@@ -5,6 +5,7 @@ value they carry (raw or hashed), and the evidence URLs a hashed export may show
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -19,6 +20,8 @@ from watchlist.store.export_view import EvidenceRow, ExportRow
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _HOST_SAFE = "%:@!$&'()*+,;=-._~[]"
+WITHHELD = "(site withheld)"
+_PUNCTUATION = re.compile(r"[\W_]+")
 # How a person names each kind (indicator names, event comments).
 KIND_NAMES = {
     "phone": "Phone",
@@ -74,15 +77,35 @@ def evidence_urls(row: ExportRow, *, hashed: bool) -> list[tuple[str, EvidenceRo
     A hashed export leaves out every URL that spells the value (``t.me/<name>``, a search
     page, a phone written without its country code): the URL would undo the hash.
     """
-    spelled = _spellings(row) if hashed else ()
     found: dict[str, EvidenceRow] = {}
     for evidence in row.evidence:
         url = inert_url(evidence.url)
-        plain = unquote(url).casefold()  # "%40" spells "@" all the same
-        if url in found or any(s in plain or s in url.casefold() for s in spelled):
-            continue
-        found[url] = evidence
+        if url not in found and not (hashed and spells(row, url)):
+            found[url] = evidence
     return list(found.items())
+
+
+def shown_site(row: ExportRow, site: str, *, hashed: bool) -> str:
+    """``site`` as an export names it: a hashed export withholds a name that spells the value
+    (a channel named after its seller's handle)."""
+    return WITHHELD if hashed and spells(row, site) else site
+
+
+def shown_sites(row: ExportRow, *, hashed: bool) -> list[str]:
+    """The entry's sites as :func:`shown_site` names them."""
+    return [shown_site(row, site, hashed=hashed) for site in row.sites]
+
+
+def spells(row: ExportRow, text: str) -> bool:
+    """Whether ``text`` (a URL, a site name) spells ``row``'s value, however punctuated or
+    percent-encoded, or a phone's number without its country code."""
+    folded = text.casefold()
+    plain = unquote(folded)
+    squeezed = _PUNCTUATION.sub("", plain)
+    return any(
+        form in folded or form in plain or (_PUNCTUATION.sub("", form) or form) in squeezed
+        for form in _spellings(row)
+    )
 
 
 def uri(url: str) -> str:

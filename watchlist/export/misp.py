@@ -30,7 +30,15 @@ from typing import Any
 from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPOrganisation
 
 from watchlist.errors import WatchlistError
-from watchlist.export.intel import KIND_NAMES, Carried, carried, changed_at, evidence_urls, utc
+from watchlist.export.intel import (
+    KIND_NAMES,
+    Carried,
+    carried,
+    changed_at,
+    evidence_urls,
+    shown_sites,
+    utc,
+)
 from watchlist.export.misp_feed import (
     EVENT_FILE,
     dumps,
@@ -202,9 +210,10 @@ def _uuid(what: str, value: Carried) -> str:
 
 def _comment(row: ExportRow, value: Carried) -> str:
     kind = KIND_NAMES.get(row.kind, row.kind)
+    sites = ", ".join(shown_sites(row, hashed=value.hashed)) or "no site"
     text = (
         f"{kind}{' (salted SHA-256)' if value.hashed else ''}: {row.status}, score "
-        f"{row.score:.2f}, seen {row.sightings} time(s) on {', '.join(row.sites) or 'no site'}"
+        f"{row.score:.2f}, seen {row.sightings} time(s) on {sites}"
     )
     urls = evidence_urls(row, hashed=value.hashed)
     if urls:

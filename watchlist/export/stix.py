@@ -47,6 +47,8 @@ from watchlist.export.intel import (
     carried,
     changed_at,
     evidence_urls,
+    shown_site,
+    shown_sites,
     uri,
     utc,
 )
@@ -194,7 +196,7 @@ def _description(row: ExportRow, *, hashed: bool) -> str:
     roles = f"offered {row.offered}, reported {row.reported}, mentioned {row.mentioned}"
     text = (
         f"OTC watchlist entry ({row.status}, score {row.score:.2f}): seen {row.sightings} "
-        f"time(s) on {', '.join(row.sites) or 'no site'} ({roles})."
+        f"time(s) on {', '.join(shown_sites(row, hashed=hashed)) or 'no site'} ({roles})."
     )
     if row.provider:
         text += f" Provider: {row.provider}."
@@ -212,6 +214,10 @@ def _labels(row: ExportRow, *, hashed: bool) -> list[str]:
 
 def _references(row: ExportRow, *, hashed: bool) -> list[Any]:
     return [
-        ExternalReference(source_name=e.site, url=uri(url), description=f"{e.role} post")
+        ExternalReference(
+            source_name=shown_site(row, e.site, hashed=hashed),
+            url=uri(url),
+            description=f"{e.role} post",
+        )
         for url, e in evidence_urls(row, hashed=hashed)
     ]
