@@ -249,3 +249,15 @@ def test_a_feed_path_that_is_a_file_is_one_clear_error_and_the_file_is_left(
         write_misp(rows, target)
     assert target.read_text() == "not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed"]
+
+
+@pytest.mark.postgres
+def test_a_postgresql_store_exports_the_same_feed_uuids(
+    rows: list[ExportRow], postgres_url: str, tmp_path: Path
+) -> None:
+    seed(postgres_url)
+    write_misp(export_rows(postgres_url), tmp_path / "pg")
+    write_misp(rows, tmp_path / "sqlite")
+    [pg], [lite] = events(tmp_path / "pg"), events(tmp_path / "sqlite")
+    assert sorted(a.uuid for a in pg.attributes) == sorted(a.uuid for a in lite.attributes)
+    assert sorted(o.uuid for o in pg.objects) == sorted(o.uuid for o in lite.objects)

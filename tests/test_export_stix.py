@@ -253,3 +253,13 @@ def test_every_kinds_pattern_is_valid_by_construction_even_for_quotes_and_backsl
             expected = value if salt is None else hashed_value(row.kind, value, salt)
             unquoted = re.sub(r"\\(.)", r"\1", literal[1:-1], flags=re.S)
             assert unquoted == expected
+
+
+@pytest.mark.postgres
+def test_a_postgresql_store_exports_the_same_ids_and_a_valid_bundle(
+    rows: list[ExportRow], postgres_url: str
+) -> None:
+    seed(postgres_url)
+    from_postgres = bundle(export_rows(postgres_url))
+    assert warning_codes(from_postgres) <= ACCEPTED_WARNINGS
+    assert {o["id"] for o in objects(from_postgres)} == {o["id"] for o in objects(bundle(rows))}
