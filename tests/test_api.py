@@ -353,3 +353,25 @@ def test_timestamps_are_utc_with_a_z(served: Served) -> None:
     entry = served.client.get(f"/v1/entries/{served.ids['12345678']}").json()
     parsed = datetime.fromisoformat(entry["last_seen"].replace("Z", "+00:00"))
     assert parsed.tzinfo == UTC
+
+
+def test_a_kept_page_is_rendered_again_once_the_store_changes(served: Served) -> None:
+    first = served.client.get("/v1/entries", params={"kind": "qq"}).json()
+    again = served.client.get("/v1/entries", params={"kind": "qq"}).json()
+    assert again == first and first["entries"][0]["status"] == "new"
+    set_status(served.store, [served.ids["12345678"]], "confirmed", "alice")
+    after = served.client.get("/v1/entries", params={"kind": "qq"}).json()
+    assert after["entries"][0]["status"] == "confirmed"
+
+
+def test_without_the_cache_every_request_is_rendered(sqlite_url: str) -> None:
+    ids = seed(sqlite_url)
+    store = open_store(sqlite_url)
+    try:
+        client = ApiClient(create_app(store, cache=False), create_token(store, "plain"))
+        assert client.get("/v1/entries/1").json()["status"] == "new"
+        set_status(store, [1], "confirmed", "alice")
+        assert client.get("/v1/entries/1").json()["status"] == "confirmed"
+        assert len(client.get("/v1/entries").json()["entries"]) == len(ids)
+    finally:
+        store.close()

@@ -17,9 +17,11 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from watchlist.api.cache import RevisionCache
 from watchlist.api.errors import BEARER, ApiError
 from watchlist.store.engine import Store
-from watchlist.store.tokens import TokenScope, mark_used, verify_token
+from watchlist.store.feed import StoreRevision
+from watchlist.store.tokens import TokenScope, digest, mark_used, verify_token
 
 log = logging.getLogger(__name__)
 TOUCH_EVERY = 600.0  # seconds between two writes of one token's last_used_at
@@ -35,7 +37,14 @@ def store_of(request: Request) -> Store:
     return store
 
 
+def revision_of(request: Request) -> str | None:
+    """The store's revision at the start of this request (None: nothing is served cached)."""
+    revision: StoreRevision | None = request.app.state.revision
+    return revision.current() if revision is not None else None
+
+
 StoreDep = Annotated[Store, Depends(store_of)]
+RevisionDep = Annotated[str | None, Depends(revision_of)]
 
 
 class Touches:
@@ -58,15 +67,25 @@ class Touches:
 def token_scope(
     request: Request,
     store: StoreDep,
+    revision: RevisionDep,
     background: BackgroundTasks,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TokenScope:
-    """The scope of the request's valid bearer token; :class:`ApiError` 401 otherwise."""
+    """The scope of the request's valid bearer token; :class:`ApiError` 401 otherwise.
+
+    A token verified at the store's current revision is not looked up again until the store
+    changes (a revocation is a change).
+    """
     if credentials is None:
         raise ApiError(401, "a bearer token is needed (Authorization: Bearer <token>)", BEARER)
-    scope = verify_token(store, credentials.credentials)
+    known: RevisionCache[TokenScope] = request.app.state.tokens
+    key = digest(credentials.credentials)
+    scope = known.get(key, revision)
     if scope is None:
-        raise ApiError(401, "the bearer token is not valid (unknown or revoked)", BEARER)
+        scope = verify_token(store, credentials.credentials)
+        if scope is None:
+            raise ApiError(401, "the bearer token is not valid (unknown or revoked)", BEARER)
+        known.put(key, revision, scope)
     touches: Touches = request.app.state.token_touches
     if touches.due(scope.token_id):
         background.add_task(_touch, store, scope.token_id)

@@ -30,6 +30,13 @@ def serve_command(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one).")
     ] = DEFAULT_PORT,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Keep rendered pages in memory until the store changes (default on).",
+        ),
+    ] = True,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
@@ -70,7 +77,7 @@ def serve_command(
     where = f"http://{_url_host(host)}:{port}/" if port else f"{host}, on a free port (below)"
     err_console.print(f"serving {store.location} at {where} (Ctrl-C stops)", markup=False)
     uvicorn.run(
-        create_app(store),
+        create_app(store, cache=cache),
         host=host,
         port=port,
         access_log=access_log,

@@ -9,9 +9,12 @@ so a reader scoped to statuses that leave ``confirmed`` out has nothing to read 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, and_, func, not_
 from sqlalchemy import select as sa_select
@@ -107,3 +110,52 @@ def read_changes(
         )
         for seq, op, status, entry_id, kind, value, score, first_seen, last_seen in rows
     ]
+
+
+class StoreRevision:
+    """A cheap token that changes whenever a transaction that wrote anything commits.
+
+    For caches of what the feed renders: a page cached under one revision is served until the
+    revision changes. SQLite: ``PRAGMA data_version`` on one connection kept for it (it changes
+    when any other connection commits; this one never writes). PostgreSQL: the WAL insert
+    position (asked on any pooled connection), which every committed write moves. ``None``
+    when the database cannot say: the caller then renders every time.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+        self._connection: Any = None
+        self._sql = (
+            "PRAGMA data_version"
+            if store.dialect == "sqlite"
+            else "SELECT pg_current_wal_insert_lsn()::text"
+        )
+
+    def current(self) -> str | None:
+        """The revision now (None: unknown, do not cache)."""
+        try:
+            if self._store.dialect != "sqlite":  # the WAL position is the server's: any connection
+                with self._store.engine.connect() as connection:
+                    return f"wal:{connection.exec_driver_sql(self._sql).scalar()}"
+            with self._lock:
+                if self._connection is None:
+                    self._connection = self._store.engine.raw_connection()
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self._sql)
+                    value = cursor.fetchone()[0]
+                finally:
+                    cursor.close()
+                return f"{id(self._connection)}:{value}"
+        except Exception:  # any failure: no revision, so nothing is served from a cache
+            self.close()
+            return None
+
+    def close(self) -> None:
+        """Give the connection back."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing to give back
+                connection.close()

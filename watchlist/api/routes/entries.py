@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from watchlist.api.auth import ScopeDep, StoreDep
+from watchlist.api.auth import RevisionDep, ScopeDep, StoreDep
 from watchlist.api.cursor import CURSOR_MAX, MAX_ID, decode_cursor, encode_cursor, filters_digest
 from watchlist.api.errors import (
     REJECTED,
@@ -20,7 +20,7 @@ from watchlist.api.errors import (
 )
 from watchlist.api.listing import Filters, all_entries, check_site, entries_page, entry_by_id
 from watchlist.api.models import EntriesPage, EntryPublic, KindName, StatusName
-from watchlist.api.rendering import json_response
+from watchlist.api.rendering import cached_json
 from watchlist.export.objects import entry_object
 from watchlist.export.spreadsheet import csv_lines
 
@@ -66,6 +66,7 @@ def list_entries(
     request: Request,
     scope: ScopeDep,
     store: StoreDep,
+    revision: RevisionDep,
     status: StatusQuery = None,
     kind: KindQuery = None,
     site: SiteQuery = None,
@@ -82,13 +83,17 @@ def list_entries(
     filters = _filters(status, kind, site, cluster)
     digest = filters_digest(filters.key())
     after = decode_cursor(cursor, digest) if cursor is not None else None
-    check_site(store, filters.site)
-    rows, more = entries_page(store, filters, scope, after, limit)
-    body: dict[str, Any] = {
-        "entries": [entry_object(row) for row in rows],
-        "next_cursor": encode_cursor(rows[-1].id, digest) if more and rows else None,
-    }
-    return json_response(request, body)
+
+    def build() -> dict[str, Any]:
+        check_site(store, filters.site)
+        rows, more = entries_page(store, filters, scope, after, limit)
+        return {
+            "entries": [entry_object(row) for row in rows],
+            "next_cursor": encode_cursor(rows[-1].id, digest) if more and rows else None,
+        }
+
+    key = ("entries", filters.key(), after, limit, scope.statuses, scope.kinds)
+    return cached_json(request, key, revision, build)
 
 
 @router.get(
@@ -146,9 +151,15 @@ def get_entry(
     request: Request,
     scope: ScopeDep,
     store: StoreDep,
+    revision: RevisionDep,
     entry_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The entry's id.")],
 ) -> Response:
     """The entry with up to twenty sightings as evidence, best first (offered before
     reported before mentioned)."""
-    row = entry_by_id(store, entry_id, scope, EVIDENCE_OF_ONE)
-    return json_response(request, entry_object(row))
+    key = ("entry", entry_id, scope.statuses, scope.kinds)
+    return cached_json(
+        request,
+        key,
+        revision,
+        lambda: entry_object(entry_by_id(store, entry_id, scope, EVIDENCE_OF_ONE)),
+    )
