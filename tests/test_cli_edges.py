@@ -212,6 +212,26 @@ def test_an_empty_database_file_is_no_store_for_a_read(tmp_path: Path) -> None:
     assert empty.stat().st_size == 0
 
 
+@pytest.mark.postgres
+def test_a_postgresql_database_without_a_watchlist_is_no_store_for_a_read(
+    postgres_url: str,
+) -> None:
+    result = run_cli("entries", db=postgres_url)
+    assert result.code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: no watchlist store at postgresql+psycopg://")
+    assert "(the database is empty)" in line
+    open_store(postgres_url).close()  # a crawl would create it: then the read works
+    assert run_cli("entries", db=postgres_url).code == 0
+
+
+def test_a_postgresql_server_that_cannot_be_reached_is_one_line() -> None:
+    result = run_cli("entries", db=f"postgresql+psycopg://127.0.0.1:{closed_port()}/none")
+    assert result.code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: cannot open the database postgresql+psycopg://127.0.0.1:")
+
+
 def test_a_plain_path_is_a_sqlite_store(tmp_path: Path) -> None:
     path = tmp_path / "plain.db"
     seed(f"sqlite:///{path}")

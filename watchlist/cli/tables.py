@@ -71,14 +71,16 @@ def fitted(
         title_justify="left",
         title_style="bold",
     )
-    squeeze = not wide and needed > width  # only then may a value fold, never otherwise
+    # Only when the kept columns alone are too wide does one fold: the widest (the values).
+    squeeze = not wide and needed > width
+    folding = max(shown, key=lambda i: natural[i]) if squeeze else None
     for i in shown:
         table.add_column(
             columns[i].header,
             justify=columns[i].justify,
-            no_wrap=not squeeze,
-            overflow="fold" if squeeze else "ellipsis",
-            min_width=natural[i] if not squeeze else None,
+            no_wrap=i != folding,
+            overflow="fold" if i == folding else "ellipsis",
+            min_width=None if i == folding else natural[i],
         )
     for row in rows:
         table.add_row(*(row[i] for i in shown))
