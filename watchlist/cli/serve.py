@@ -34,7 +34,7 @@ def serve_command(
         bool,
         typer.Option(
             "--cache/--no-cache",
-            help="Keep rendered pages in memory until the store changes (default on).",
+            help="Keep rendered pages in memory until the store changes.",
         ),
     ] = True,
     access_log: Annotated[
