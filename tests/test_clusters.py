@@ -278,7 +278,9 @@ def test_entries_export_and_show_name_a_clusters_members(store_url: str) -> None
     assert {json.loads(line)["id"] for line in listed.stdout.splitlines()} == {
         m.id for m in members
     }
-    exported = run_cli("export", "--format", "json", "--cluster", str(biggest.id), db=store_url)
+    exported = run_cli(
+        "export", "--format", "json", "--status", "all", "--cluster", str(biggest.id), db=store_url
+    )
     assert {row["id"] for row in json.loads(exported.stdout)} == {m.id for m in members}
     shown = run_cli("show", str(members[0].id), db=store_url)
     assert f"cluster     #{biggest.id} · {len(members)} entries" in shown.stdout

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from watchlist.cli import app
+from watchlist.cli import full_app
+
+app = full_app()
 
 ROOT = Path(__file__).resolve().parent.parent
 

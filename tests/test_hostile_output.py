@@ -132,7 +132,7 @@ def on_a_terminal(db: str, *args: str) -> tuple[int, str]:
 def test_an_export_to_a_terminal_is_inert(hostile_db: str, fmt: str, raw_urls: bool) -> None:
     db = with_raw_urls(hostile_db) if raw_urls else hostile_db
 
-    _, shown = on_a_terminal(db, "export", "--format", fmt)
+    _, shown = on_a_terminal(db, "export", "--format", fmt, "--status", "all")
 
     assert "632144500" in shown
     assert RAW_UNSAFE.search(shown) is None, repr(shown)
@@ -147,19 +147,21 @@ def test_files_keep_the_data_exact_but_urls_and_json_hold_no_raw_control(
     db = with_raw_urls(hostile_db) if raw_urls else hostile_db
     as_csv, as_json = tmp_path / "out.csv", tmp_path / "out.json"
 
-    assert run_cli("export", "-f", "csv", "-o", str(as_csv), db=db).code == 0
-    assert run_cli("export", "-f", "json", "-o", str(as_json), db=db).code == 0
-    piped = run_cli("export", "-f", "ndjson", db=db)
+    every = ("--status", "all")
+    assert run_cli("export", *every, "-f", "csv", "-o", str(as_csv), db=db).code == 0
+    assert run_cli("export", *every, "-f", "json", "-o", str(as_json), db=db).code == 0
+    piped = run_cli("export", *every, "-f", "ndjson", db=db)
 
     (row,) = csv.DictReader(io.StringIO(as_csv.read_text(encoding="utf-8")))
     assert row["note"] == NOTE  # a file keeps the reviewer's note exactly
-    assert row["evidence"] and RAW_UNSAFE.search(row["evidence"]) is None
-    assert "%1B" in row["evidence"].upper()
+    assert row["evidence_url"] and RAW_UNSAFE.search(row["evidence_url"]) is None
+    assert "%1B" in row["evidence_url"].upper()
     raw_json = as_json.read_text(encoding="utf-8")
     assert RAW_UNSAFE.search(raw_json) is None
     assert "\\u202e" in raw_json
     (entry,) = json.loads(raw_json)
-    assert entry["note"] == NOTE and entry["evidence"] == [row["evidence"]]
+    assert entry["note"] == NOTE
+    assert [e["url"] for e in entry["evidence"]] == [row["evidence_url"]]
     assert RAW_UNSAFE.search(piped.stdout) is None
     assert json.loads(piped.stdout)["note"] == NOTE
     assert sorted(p.name for p in tmp_path.iterdir() if ".part" in p.name) == []
@@ -210,7 +212,7 @@ def test_export_to_a_folder_or_a_missing_one_is_one_line_and_leaves_nothing(
     one_line(run_cli("export", "-o", str(tmp_path / "no" / "x.csv"), db=hostile_db), "cannot write")
     one_line(
         run_cli("export", "-f", "bogus", "-o", str(tmp_path / "x.csv"), db=hostile_db),
-        "unknown format",
+        "'bogus' is not one of csv",
     )
 
     assert set(tmp_path.iterdir()) == before  # no .part file, no half-written export

@@ -13,7 +13,7 @@ import pytest
 from conftest import run_cli, write_site
 from typer.main import get_command
 
-from watchlist.cli import app
+from watchlist.cli import full_app
 from watchlist.demo import World, serve
 from watchlist.demo.catalog import spec
 from watchlist.demo.page import Page, html_page
@@ -22,6 +22,9 @@ from watchlist.drafts import PROPOSED
 from watchlist.sites import load_site
 
 pytestmark = pytest.mark.slow
+
+
+app = full_app()
 
 
 class UnknownForum:

@@ -8,25 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 from typing import Any
 
 import typer
 
-from watchlist.cli import (
-    allow,
-    clusters,
-    crawl,
-    demo,
-    entries,
-    export,
-    extract,
-    history,
-    pending,
-    review,
-    serve,
-    sites,
-    token,
-)
 from watchlist.cli.render import neutralize
 from watchlist.errors import WatchlistError
 
@@ -39,22 +25,71 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for module in (
-    crawl,
-    demo,
-    extract,
-    entries,
-    review,
-    export,
-    pending,
-    sites,
-    allow,
-    clusters,
-    history,
-    serve,
-    token,
-):
-    module.register(app)
+
+
+@app.callback()
+def _group() -> None:
+    """Find, review and hand over the payment handles that OTC sellers publish."""
+    # (a callback keeps `app` a group of commands when only one is registered: see below)
+
+
+# The modules of the commands, in the order `watchlist --help` lists them, and the commands each
+# one registers: a run imports only the module of its own command (start-up stays fast: the
+# review queue never loads the crawler or the extractor). tests/test_cli.py checks the map.
+MODULES = (
+    "crawl",
+    "demo",
+    "extract",
+    "entries",
+    "review",
+    "export",
+    "pending",
+    "sites",
+    "allow",
+    "clusters",
+    "history",
+    "serve",
+    "token",
+)
+COMMANDS = {
+    "crawl": "crawl",
+    "demo": "demo",
+    "extract": "extract",
+    "entries": "entries",
+    "show": "entries",
+    "review": "review",
+    "confirm": "review",
+    "dismiss": "review",
+    "export": "export",
+    "sync": "pending",
+    "schedule": "pending",
+    "sites": "sites",
+    "allow": "allow",
+    "clusters": "clusters",
+    "history": "history",
+    "serve": "serve",
+    "token": "token",
+}
+
+
+def register(argv: list[str] | None = None) -> typer.Typer:
+    """Add to :data:`app` the command named in ``argv`` (all of them for help, or when unknown)."""
+    args = sys.argv[1:] if argv is None else argv
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    wanted = (COMMANDS[name],) if name in COMMANDS else MODULES
+    for module in wanted:
+        if module not in _registered:
+            import_module(f"watchlist.cli.{module}").register(app)
+            _registered.add(module)
+    return app
+
+
+def full_app() -> typer.Typer:
+    """:data:`app` with every command (for tests and documentation checks)."""
+    return register([])
+
+
+_registered: set[str] = set()
 
 
 def main() -> None:
@@ -69,6 +104,7 @@ def main() -> None:
     from watchlist.errors import Interrupted
 
     try:
+        register()
         code = app(standalone_mode=False)  # Click's errors come here, to be said our way
     except Interrupted as exc:
         sys.stderr.write(f"{exc}\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -107,9 +106,9 @@ def export_command(
         exporter.export(store, fmt, where, sys.stdout, options)
         return
     if fmt in exporter.DIRECTORY_FORMATS:
-        count = write_directory(
-            output, lambda folder: exporter.export_directory(store, fmt, where, folder, options)
-        )
+        # the feed's writer updates the folder in place, staging its files beside it: it must
+        # see the previous feed to mark what left it as deleted
+        count = exporter.export_directory(store, fmt, where, output, options)
     else:
         count = write_file(output, lambda out: exporter.export(store, fmt, where, out, options))
     noun = "entry" if count == 1 else "entries"
@@ -146,34 +145,3 @@ def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
-
-
-def write_directory(output: Path, write: Callable[[Path], int]) -> int:
-    """Run ``write`` into a temporary folder beside ``output``, then put it in place.
-
-    An existing ``output`` folder is replaced only once the new one is complete.
-    """
-    if output.exists() and not output.is_dir():
-        raise WatchlistError(f"cannot write {output}: it is a file; name a folder")
-    parent = output.absolute().parent
-    if not parent.is_dir():
-        raise WatchlistError(f"cannot write {output}: no folder {parent}")
-    try:
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}.", suffix=".part"))
-    except OSError as exc:
-        raise WatchlistError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    old: Path | None = None
-    try:
-        count = write(tmp)
-        if output.exists():
-            old = parent / f".{output.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            output.rename(old)
-        tmp.rename(output)
-        return count
-    except OSError as exc:
-        raise WatchlistError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)

@@ -106,7 +106,8 @@ def export_directory(
     from watchlist.export.misp import write_misp
 
     options = options or ExportOptions()
-    return write_misp(iter_export_rows(store, where), directory, salt=options.salt)
+    rows = iter_export_rows(store, where, order="id")
+    return write_misp(rows, directory, salt=options.salt)
 
 
 def _write_array(objects: Iterable[dict[str, Any]], out: TextIO) -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from watchlist.export.hashing import hashed_value
-from watchlist.inert import neutralize
+from watchlist.inert import inert_url, neutralize
 from watchlist.store import EntryFilter, Store
 from watchlist.store.export_view import (
     FLAT_COLUMNS,
@@ -35,6 +35,7 @@ from watchlist.store.export_view import (
 COLUMNS = FLAT_COLUMNS
 _FIRST = frozenset(FORMULA_START)
 _GUARDED = tuple(COLUMNS.index(name) for name in GUARDED)
+_URL = COLUMNS.index("evidence_url")
 _LINES_PER_CHUNK = 1000
 
 
@@ -77,7 +78,7 @@ def cells(row: ExportRow, *, salt: bytes | None = None) -> list[Any]:
         row.sightings,
         " ".join(row.sites),
         row.cluster,
-        best.url if best else None,
+        inert_url(best.url) if best else None,
         best.posted_at_text if best else None,
         best.role if best else None,
         None if best is None or hashed else best.snippet,
@@ -132,6 +133,19 @@ def csv_lines(
         yield buffer.getvalue()
 
 
+def _inert_urls(chunk: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Rows whose evidence URL holds no raw control, format character or space (an older store
+    kept some raw): percent-encoded, the same address. Most rows pass untouched."""
+    out = chunk
+    for n, row in enumerate(chunk):
+        url = row[_URL]
+        if url and not (url.isascii() and url.isprintable() and " " not in url):
+            if out is chunk:
+                out = list(chunk)
+            out[n] = (*row[:_URL], inert_url(url), *row[_URL + 1 :])
+    return out
+
+
 class CsvText:
     """The entries matching ``where`` as CSV text, by id, in chunks (constant memory);
     ``count``: the entries written so far.
@@ -166,7 +180,7 @@ class CsvText:
         flat = iter_flat_rows(self.store, self.where, guarded=not self.raw)
         while chunk := list(islice(flat, _LINES_PER_CHUNK)):
             self.count += len(chunk)
-            writer.writerows(chunk)
+            writer.writerows(_inert_urls(chunk))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

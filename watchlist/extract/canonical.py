@@ -10,7 +10,7 @@ masked card, a short QQ number) is rejected here too.
 
 from __future__ import annotations
 
-from watchlist.extract import KINDS, extract
+from watchlist.extract.model import KINDS
 
 # How a post writes a value of each kind so that the extractor takes it: tried in order.
 _WRITTEN: dict[str, tuple[str, ...]] = {
@@ -33,6 +33,8 @@ def canonical_value(kind: str, written: str) -> str:
     Surrounding spaces are ignored; anything else around the value (a second value, a word)
     makes it invalid: the extractor must read the whole of it as one handle.
     """
+    from watchlist.extract import pipeline  # loaded on first use: see the package docstring
+
     if kind not in KINDS:
         raise NotAValue(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     value = written.strip()
@@ -40,7 +42,7 @@ def canonical_value(kind: str, written: str) -> str:
         for template in _WRITTEN.get(kind, ("{}",)):
             text = template.format(value)
             start, end = template.index("{}"), len(text)
-            for handle in extract(text).handles:
+            for handle in pipeline.extract(text).handles:
                 if handle.kind == kind and handle.start <= start and handle.end >= end:
                     return handle.value
     raise NotAValue(f"{written!r} is not a valid {kind} value")
