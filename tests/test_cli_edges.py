@@ -300,6 +300,35 @@ def test_a_site_on_a_closed_port_is_one_line_per_failure_class_without_traceback
     ]
 
 
+@pytest.mark.browser
+def test_a_browser_site_on_a_closed_port_is_one_line_too(tmp_path: Path) -> None:
+    from watchlist import settings
+    from watchlist.chromium import find_chromium
+
+    if find_chromium(settings.load().chromium_path).path is None:
+        pytest.skip("needs a Chromium")
+    url = f"http://127.0.0.1:{closed_port()}/ads"
+    config = {
+        "name": "closed-ads",
+        "type": "ads",
+        "render": "browser",
+        "start_urls": [url],
+        "allow_private": True,
+        "delay": 0,
+        "selectors": {"thread_links": "a.ad", "post_body": "div.body"},
+    }
+    write_site(tmp_path / "seeds", config)
+    result = run_cli(
+        "crawl", "closed-ads", "--seeds", str(tmp_path / "seeds"), db=str(tmp_path / "x.db")
+    )
+    assert result.code == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines()[1:] == [
+        f"closed-ads: 1 request failed: connection refused (first: {url})",
+        "error: crawl failed for closed-ads",
+    ]
+
+
 # 5. Ctrl-C.
 
 
