@@ -375,3 +375,18 @@ def test_without_the_cache_every_request_is_rendered(sqlite_url: str) -> None:
         assert len(client.get("/v1/entries").json()["entries"]) == len(ids)
     finally:
         store.close()
+
+
+def test_kept_bodies_stay_within_their_count_and_bytes_least_recently_used_first() -> None:
+    from watchlist.api.cache import RevisionCache
+
+    kept: RevisionCache[str] = RevisionCache(max_items=3, max_bytes=100)
+    for n in range(3):
+        kept.put(n, "r1", f"body{n}", 30)
+    assert kept.get(0, "r1") == "body0"  # 0 is now the most recently used
+    kept.put(3, "r1", "body3", 30)  # 120 bytes: 1, the least recently used, goes
+    assert [kept.get(n, "r1") for n in range(4)] == ["body0", None, "body2", "body3"]
+    assert kept.get(0, "r2") is None  # another revision: not served
+    kept.put(9, "r1", "huge", 101)
+    assert kept.get(9, "r1") is None
+    assert kept.get(0, None) is None

@@ -52,7 +52,7 @@ def cached_json(
     if rendered is None:
         rendered = render(build())
         if pages is not None and len(rendered[0]) <= MAX_BODY:
-            pages.put(key, revision, rendered)
+            pages.put(key, revision, rendered, len(rendered[0]))
     return body_response(request, rendered)
 
 
