@@ -39,6 +39,8 @@ CONTRACT_COMMANDS = {
     "history",
     "sites",
     "token",
+    "reconcile",
+    "receiver",
 }
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07[bold red]FAKE[/bold red] \u202eevil"
 
@@ -83,8 +85,8 @@ def test_every_command_has_help_with_an_example() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["sync"], ["schedule"]],
-    ids=["sync", "schedule"],
+    [["schedule"]],
+    ids=["schedule"],
 )
 def test_commands_not_yet_available_say_so_and_exit_2(args: list[str], sqlite_url: str) -> None:
     seed_store(sqlite_url)

@@ -55,3 +55,10 @@ def disable_suffix_list_download() -> None:
     makes every instance use the snapshot shipped in the package, with no network attempt.
     """
     os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
+
+
+def named_secret(variable: str) -> str | None:
+    """The value of the environment variable ``variable`` (a sync target's ``secret_env``), or
+    None when it is unset or blank. The value is a secret: never log or print it."""
+    value = os.environ.get(variable, "").strip()
+    return value or None

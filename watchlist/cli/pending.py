@@ -9,20 +9,7 @@ from watchlist.errors import NotAvailable
 
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to ``app``."""
-    app.command("sync")(sync_command)
     app.command("schedule")(schedule_command)
-
-
-def sync_command(
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be pushed."),
-) -> None:
-    """Push confirmed changes to the enforcement endpoint (not available yet).
-
-    Example:
-
-        watchlist sync --dry-run
-    """
-    raise NotAvailable("watchlist sync is not available yet")
 
 
 def schedule_command() -> None:

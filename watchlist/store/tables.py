@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ColumnElement, Index, Text, UniqueConstraint, case, inspect, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    case,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
@@ -341,3 +351,62 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+
+
+class SyncTarget(SQLModel, table=True):
+    """Where the sync stands with one target of ``watchlist.toml`` (see ``sync_state``).
+
+    ``cursor``: the last seq the target acknowledged (a 2xx); ``disabled_at``: the target
+    answered 410 Gone, and is skipped until re-enabled.
+    """
+
+    __tablename__ = "sync_targets"
+    __table_args__ = (UniqueConstraint("name", name="uq_sync_targets_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128)
+    cursor: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_success_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_error_at: datetime | None = None
+    disabled_at: datetime | None = None
+    disabled_reason: str | None = Field(default=None, sa_column=Column(Text))
+    batches_sent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    changes_sent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class SyncBatch(SQLModel, table=True):
+    """A target's pending batch: built once and stored before it is sent, so that every retry
+    (also after a crash) sends the same id and body. Deleted when the target acknowledges it."""
+
+    __tablename__ = "sync_batches"
+    __table_args__ = (UniqueConstraint("target_id", name="uq_sync_batches_target"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    target_id: int = Field(foreign_key="sync_targets.id", ondelete="CASCADE")
+    from_seq: int
+    to_seq: int
+    changes: int
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    entries: str = Field(sa_column=Column(Text, nullable=False))  # JSON: [[kind, sent, id]…]
+    created_at: datetime
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class EnforcementResult(SQLModel, table=True):
+    """What a target said it did with an entry, the latest reply (accepted, restricted,
+    rejected with a reason, known)."""
+
+    __tablename__ = "enforcement_results"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "target", name="uq_enforcement_results_entry_target"),
+        Index("ix_enforcement_results_target_result", "target", "result"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entries.id", ondelete="CASCADE")
+    target: str = Field(max_length=128)
+    result: str = Field(max_length=16)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    batch_id: str = Field(max_length=64)
+    at: datetime
