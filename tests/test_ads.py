@@ -482,5 +482,8 @@ def test_a_missing_browser_skips_the_site_before_any_request(
     assert done.result.code == 1, done.result.stdout + done.result.stderr
     assert "ads: skipped · site 'ads' needs a browser" in done.result.stdout
     assert f"CHROMIUM_PATH={tmp_path / 'no-chrome'}: no such file" in done.result.stdout
-    assert done.result.stderr.strip() == "error: skipped ads (could not be crawled)"
+    assert done.result.stderr.strip().splitlines() == [
+        f"created a new store at {tmp_path / 'w.db'}",
+        "error: skipped ads (could not be crawled)",
+    ]
     assert not done.hits

@@ -265,7 +265,9 @@ def test_a_closed_port_prints_one_line_per_failure_class_then_the_summary(
     verbose = crawl(seeds, f"sqlite:///{tmp_path / 'v.db'}", "closed", verbose=True)
 
     assert quiet.code == 1
-    assert [line for line in quiet.stderr.splitlines() if line.strip()] == [
+    said = [line for line in quiet.stderr.splitlines() if line.strip()]
+    assert said[0].startswith("created a new store at ")
+    assert said[1:] == [
         f"closed: 2 requests failed: connection refused (first: {base}/board)",
         "error: crawl failed for closed",
     ]
