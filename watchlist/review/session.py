@@ -30,6 +30,9 @@ from watchlist.store.queue import (
 from watchlist.store.review import Decision, add_note, last_decision, set_status, undo
 from watchlist.store.tables import Entry
 
+READ_AHEAD_EVIDENCE = 3  # the queue's evidence per entry (``e`` shows all, never cached)
+READ_AHEAD_KEPT = 64
+
 
 @dataclass(slots=True)
 class ReviewSession:
@@ -39,13 +42,19 @@ class ReviewSession:
     reviewer: str
     where: QueueFilter = field(default_factory=QueueFilter)
     four_eyes: bool = False
-    ids: list[int] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list, repr=False)
     pos: int = 0  # len(ids): past the last entry
     total: int = 0
     tally: Counter[str] = field(default_factory=Counter)
     message: str = ""
-    _bands: list[int] = field(default_factory=list)  # bands not loaded yet, best first
-    _starts: dict[int, int] = field(default_factory=dict)  # band -> its first index in ids
+    _bands: list[int] = field(default_factory=list, repr=False)  # bands not loaded yet, best first
+    _starts: dict[int, int] = field(
+        default_factory=dict, repr=False
+    )  # band -> its first index in ids
+    # Views read ahead (``prefetch``, in a worker thread) so that a move draws at once; any
+    # decision clears them (``_generation`` tells a read that began before it to drop its view).
+    _views: dict[int, EntryView] = field(default_factory=dict, repr=False)
+    _generation: int = 0
 
     def open(self, *, resume: bool = True) -> None:
         """Count the queue and go to where the reviewer left it (or to its start)."""
@@ -78,9 +87,39 @@ class ReviewSession:
         return self.ids[self.pos] if self.pos < len(self.ids) else None
 
     def view(self, evidence: int | None = 3) -> EntryView | None:
-        """What the queue shows of the current entry."""
+        """What the queue shows of the current entry (read ahead, when it was)."""
         current = self.current
-        return entry_view(self.store, current, evidence) if current is not None else None
+        if current is None:
+            return None
+        if evidence == READ_AHEAD_EVIDENCE and (cached := self._views.get(current)) is not None:
+            return cached
+        view = entry_view(self.store, current, evidence)
+        if evidence == READ_AHEAD_EVIDENCE:
+            self._keep(self._generation, view)
+        return view
+
+    def prefetch(self) -> None:
+        """Read the view of the next entry, for the next keypress (``k`` finds the previous one
+        still kept).
+
+        Safe in a worker thread: it only reads the store and adds finished views to the cache,
+        unless a decision cleared it meanwhile.
+        """
+        generation, at, ids = self._generation, self.pos + 1, self.ids
+        if 0 <= at < len(ids) and ids[at] not in self._views:
+            self._keep(generation, entry_view(self.store, ids[at], READ_AHEAD_EVIDENCE))
+
+    def _keep(self, generation: int, view: EntryView) -> None:
+        if generation != self._generation:
+            return
+        if len(self._views) >= READ_AHEAD_KEPT:
+            self._views.clear()
+        self._views[view.entry.id or 0] = view
+
+    def forget_views(self) -> None:
+        """Drop the views read ahead: the store changed (a decision, a note, an undo)."""
+        self._generation += 1
+        self._views = {}
 
     def move(self, step: int) -> None:
         """Go ``step`` entries on (or back); the end of the queue is one step past the last."""
@@ -99,6 +138,7 @@ class ReviewSession:
         decisions = set_status(
             self.store, [current], status, self.reviewer, reason=reason, four_eyes=self.four_eyes
         )
+        self.forget_views()
         self._count(decisions, status)
         if not any(d.refused for d in decisions):
             self.move(1)
@@ -137,6 +177,7 @@ class ReviewSession:
         current = self.current
         if current is not None and text.strip():
             add_note(self.store, current, self.reviewer, text.strip())
+            self.forget_views()
             self.message = f"#{current}: note saved"
 
     def undo(self) -> list[Decision]:
@@ -146,6 +187,7 @@ class ReviewSession:
             self.message = "nothing to undo"
             return []
         decisions = undo(self.store, batch, self.reviewer)
+        self.forget_views()
         back = [d for d in decisions if not d.refused]
         refused = [d.refused for d in decisions if d.refused]
         self.tally["undone"] += len(back)
@@ -182,6 +224,7 @@ class ReviewSession:
             four_eyes=self.four_eyes,
             only_status="new",
         )
+        self.forget_views()
         self._count(decisions, status)
         self.message = f"{preview.scope}: " + self.message
         return decisions
