@@ -132,3 +132,11 @@ def test_a_public_contract_address_scores_a_tenth_of_a_seller_address(db: str) -
     assert scores[seller.value] == pytest.approx(0.6)
     assert scores[tether.value] == pytest.approx(0.06)
     store.close()
+
+
+def test_the_head_revision_read_without_alembic_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from watchlist.store.engine import MIGRATIONS, head_revision
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
