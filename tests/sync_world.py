@@ -129,7 +129,7 @@ def receiver(
         yield RunningReceiver(line.split("listening on", 1)[1].strip(), db, process)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)  # waits, and closes the pipes
 
 
 def write_config(path: Path, targets: dict[str, dict[str, object]]) -> Path:
@@ -184,3 +184,50 @@ def new_store(folder: Path) -> tuple[str, Store]:
     """A fresh SQLite store in ``folder``: its URL and the store."""
     url = f"sqlite:///{folder / 'watchlist.db'}"
     return url, open_store(url)
+
+
+@dataclass
+class Scripted:
+    """A third-party endpoint answering from a script: (status, headers, body) per request;
+    the last answer repeats. ``hits``: (method, path, headers, time) of each request."""
+
+    url: str
+    hits: list[tuple[str, str, dict[str, str], float]]
+
+
+@contextmanager
+def scripted(answers: list[tuple[int, dict[str, str], bytes]]) -> Iterator[Scripted]:
+    """Serve ``answers`` on a free loopback port in a thread."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[tuple[str, str, dict[str, str], float]] = []
+    queue = list(answers)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            self.rfile.read(length)
+            hits.append((self.command, self.path, dict(self.headers.items()), time.monotonic()))
+            status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET = _answer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Scripted(f"http://127.0.0.1:{server.server_address[1]}/hook", hits)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -87,10 +87,12 @@ def sync_target(store: Store, target: Target, progress: Progress | None = None) 
             state.disabled_reason or "410 Gone"
         )
         return report
+    # A target that cannot be used as configured (no secret, no salt, a private endpoint) is a
+    # usage error for the whole run (exit 2), not a delivery failure.
+    secrets = target.secrets()
+    salt = salt_for(target)
+    check_endpoint(target)
     try:
-        secrets = target.secrets()
-        salt = salt_for(target)
-        check_endpoint(target)
         total = pending_changes(store, state.cursor, target.kinds)
         with client(target) as http:
             pending = state.pending
