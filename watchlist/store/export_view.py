@@ -250,11 +250,16 @@ def iter_export_rows(
             query = query.where(ENTRIES.c.id > after_id)
         connection = session.connection()  # Core rows: no ORM processing per row
         result = connection.execute(query.execution_options(yield_per=PARTITION))
-        for partition in result.partitions():
-            several = [r[0] for r in partition if r[13] > 1]  # one sighting: it is the best
-            more = _more_evidence(session, several, evidence)
-            for row in partition:
-                yield _row(row, evidence, more.get(row[0]))
+        with result:  # closed also when the reader stops early (a server-side cursor)
+            yield from _rows(session, result, evidence)
+
+
+def _rows(session: Session, result: Any, evidence: int) -> Iterator[ExportRow]:
+    for partition in result.partitions():
+        several = [r[0] for r in partition if r[13] > 1]  # one sighting: it is the best
+        more = _more_evidence(session, several, evidence)
+        for row in partition:
+            yield _row(row, evidence, more.get(row[0]))
 
 
 # The columns of a flat (spreadsheet) row, in order: an entry and its best evidence.
@@ -331,7 +336,8 @@ def _flat_partitions(
         ]
         flat = entries_query(session, where, "id", columns)
         result = session.connection().execute(flat.execution_options(yield_per=PARTITION))
-        yield from result.partitions()
+        with result:  # closed also when the reader stops early (a server-side cursor)
+            yield from result.partitions()
 
 
 def _read_ahead(session: Session) -> None:

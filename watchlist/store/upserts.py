@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, bindparam, case, func, literal_column, select, tuple_
 from sqlmodel import Session, SQLModel
 
+from watchlist.store import clustering
 from watchlist.store.change_log import change, log_changes
 from watchlist.store.engine import upsert_into
 from watchlist.store.records import IngestResult
@@ -63,6 +64,11 @@ class Ready:
 def write(session: Session, posts: Sequence[Ready], now: datetime) -> IngestResult:
     """Upsert ``posts`` (unique URLs, sorted) with their titles, entries and sightings."""
     result = IngestResult()
+    # PostgreSQL allocates entry ids at insert, not at commit: two crawls saving at once could
+    # commit a smaller id after a larger one, and a reader paging entries by id (the API feed)
+    # would skip it. One writer at a time from here on keeps ids in commit order (the cluster
+    # lock, which the save takes later anyway: same lock, same order, no new deadlock).
+    clustering.lock(session)
     titles = _upsert_titles(session, posts)
     post_ids = _upsert_posts(session, posts, titles, result)
     sights = {
