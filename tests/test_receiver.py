@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 from standardwebhooks.webhooks import Webhook
-
 from sync_world import OTHER_SECRET, SECRET, receiver
+
 from watchlist.sync.signing import signed_headers
 
 

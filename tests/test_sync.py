@@ -22,6 +22,7 @@ from sync_world import (
     target,
     write_config,
 )
+
 from watchlist.store import set_status
 from watchlist.store.allowlist import AllowItem, allow
 from watchlist.store.feed import last_seq

@@ -16,15 +16,27 @@ from watchlist.cli.options import (
     StatusOption,
     WideOption,
     checked_ids,
+    choice,
     store_for,
 )
 from watchlist.cli.render import console, highlighted, inert, json_line, plural
 from watchlist.cli.tables import Column, print_fitted
 from watchlist.export import entry_rows
-from watchlist.store import EntryFilter, get_entry
+from watchlist.store import EntryFilter, Store, get_entry
 from watchlist.store.rereview import standing_flags
 from watchlist.store.tables import Entry
 
+EnforcedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--enforced",
+        help="Only entries a sync target last answered with this result: accepted, restricted, "
+        "rejected, known.",
+    ),
+]
+TargetOption = Annotated[
+    str | None, typer.Option("--target", help="With --enforced: only this sync target's results.")
+]
 RereviewOption = Annotated[
     bool, typer.Option("--rereview", help="Only dismissed entries flagged for re-review.")
 ]
@@ -45,6 +57,8 @@ def entries_command(
     ] = None,
     cluster: ClusterOption = None,
     rereview: RereviewOption = False,
+    enforced: EnforcedOption = None,
+    target: TargetOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
     wide: WideOption = False,
     db: DbOption = None,
@@ -57,15 +71,26 @@ def entries_command(
     A dismissed entry seen again in a seller's ad or a warning shows as `dismissed*`: it is
     flagged for re-review (`--rereview` lists only those).
 
+    `--enforced restricted --target risk-control`: what a sync target said it did (its latest
+    reply per entry; `--target` alone: any result from that target).
+
     Example:
 
         watchlist entries --status new --kind phone
     """
     store = store_for(db)
+    picked = _enforced(store, enforced, target)
     where = EntryFilter(
-        status=status, kind=kind, site=site, limit=limit, cluster=cluster, rereview=rereview
+        status=status,
+        kind=kind,
+        site=site,
+        limit=limit if picked is None else None,
+        cluster=cluster,
+        rereview=rereview,
     )
     rows = entry_rows(store, where)
+    if picked is not None:
+        rows = [row for row in rows if row["id"] in picked][:limit]
     flagged = standing_flags(store, [row["id"] for row in rows if row["status"] == "dismissed"])
     if as_json:
         for row in rows:
@@ -100,6 +125,17 @@ def entries_command(
         console.print("* dismissed, seen again: flagged for re-review", markup=False)
 
 
+def _enforced(store: Store, result: str | None, target: str | None) -> set[int] | None:
+    """The ids ``--enforced``/``--target`` keep (None: no such filter)."""
+    from watchlist.store.sync_state import RESULT_NAMES, enforced_ids
+
+    if result is None and target is None:
+        return None
+    if result is None:
+        return set().union(*(enforced_ids(store, name, target) for name in RESULT_NAMES))
+    return enforced_ids(store, choice(result, RESULT_NAMES, "--enforced"), target)
+
+
 def _sites(sites: list[str]) -> str:
     """The first site, and how many more (``--wide`` lists them all)."""
     return sites[0] + (f" +{len(sites) - 1}" if len(sites) > 1 else "") if sites else "-"
@@ -110,6 +146,17 @@ def awaiting_status(entry: Entry) -> str:
     if entry.first_confirmed_by is not None and entry.status != "confirmed":
         return f"{entry.status} (awaiting a second review; confirmed by {entry.first_confirmed_by})"
     return entry.status
+
+
+def _enforcement_lines(store: Store, entry_id: int) -> list[str]:
+    """What each sync target last said about the entry (``enforcement  risk: restricted …``)."""
+    from watchlist.store.sync_state import enforcement_for
+
+    lines = []
+    for e in enforcement_for(store, [entry_id]).get(entry_id, []):
+        reason = f" ({e.reason})" if e.reason else ""
+        lines.append(f"  {'enforcement':<11} {e.target}: {e.result}{reason} at {str(e.at)[:19]}")
+    return lines
 
 
 def show_command(
@@ -141,6 +188,8 @@ def show_command(
         ("note", entry.note or "-"),
     ):
         console.print(inert(f"  {label:<11} {value}", keep_newlines=False))
+    for said in _enforcement_lines(store, entry_id):
+        console.print(inert(said, keep_newlines=False))
     for line in operator_lines(store, entry):
         console.print(line)
     for evidence in detail.evidence:

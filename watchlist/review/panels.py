@@ -84,6 +84,9 @@ def entry_text(view: EntryView) -> Group:
             style="bold green" if confirmed else "",
         )
         out.append("\n")
+    if view.enforcement:
+        said = " · ".join(f"{shown(e.target)}: {e.result}" for e in view.enforcement)
+        out.append(f"enforcement {said}\n", style="magenta")
     if entry.note:
         out.append(f"note: {shown(entry.note)}\n", style="italic")
     out.append(

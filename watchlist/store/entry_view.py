@@ -21,6 +21,7 @@ from watchlist.store.clusters import cluster_entries, entry_cluster
 from watchlist.store.engine import Store
 from watchlist.store.queries import Evidence
 from watchlist.store.rereview import needs_rereview
+from watchlist.store.sync_state import Enforcement, enforcement_for
 from watchlist.store.tables import Entry, Post, Sighting, role_rank
 
 SIGHTINGS: Table = SQLModel.metadata.tables[Sighting.__tablename__]
@@ -70,6 +71,7 @@ class EntryView:
     others_total: int = 0
     cluster: ClusterInfo | None = None
     rereview: bool = False
+    enforcement: list[Enforcement] = field(default_factory=list)  # what sync targets said
 
     @property
     def awaiting(self) -> bool:
@@ -154,6 +156,7 @@ def entry_view(store: Store, entry_id: int, evidence: int | None = BEST_EVIDENCE
         others_total=len(rows),
         cluster=_cluster(store, entry_id),
         rereview=flagged,
+        enforcement=enforcement_for(store, [entry_id]).get(entry_id, []),
     )
 
 
