@@ -21,6 +21,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
+import orjson
+
 # C0 and C1 controls (but newline and tab), DEL, and the invisible format characters that
 # reorder or hide text (bidi overrides and isolates, zero-width characters, soft hyphen).
 UNSAFE = re.compile(
@@ -44,10 +46,33 @@ def neutralize(text: str, *, keep_newlines: bool = True) -> str:
     return text
 
 
+# orjson writes datetimes, dataclasses and subclasses of str/int its own way: hand them to
+# ``default=str`` as the standard library does, so that both give the same text.
+_AS_JSON_DOES = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
 def json_text(obj: Any, *, indent: int | None = None) -> str:
-    """``obj`` as JSON whose strings hold no raw control, format or surrogate character."""
-    separators = (",", ":") if indent is None else (",", ": ")
-    raw = json.dumps(obj, ensure_ascii=False, indent=indent, separators=separators, default=str)
+    """``obj`` as JSON whose strings hold no raw control, format or surrogate character.
+
+    Compact (``indent=None``) output is made by orjson (an order of magnitude faster than the
+    standard library, the same data: no spaces, non-ASCII kept; a float may be written in another
+    equal form, ``0.0001`` for ``1e-04``); what orjson refuses — a lone
+    surrogate, an integer beyond 64 bits, a non-string key — and indented output go through
+    :mod:`json`.
+    """
+    if indent is None:
+        try:
+            raw = orjson.dumps(obj, default=str, option=_AS_JSON_DOES).decode()
+        except TypeError:
+            raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    else:
+        raw = json.dumps(
+            obj, ensure_ascii=False, indent=indent, separators=(",", ": "), default=str
+        )
     # Outside strings JSON is ASCII: every match is inside a string, where \\uNNNN is exact.
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
