@@ -22,12 +22,17 @@ from urllib.parse import urlsplit
 
 import httpx
 import stamina
+import stamina.instrumentation
 
 from watchlist.addresses import is_private_address, is_private_host
 from watchlist.errors import ConfigError, WatchlistError
 from watchlist.inert import neutralize
 from watchlist.sync.config import Target
 from watchlist.sync.signing import signed_headers
+
+# stamina logs every scheduled retry (to stderr, without structlog): the run's summary counts
+# them instead, and the last error is named when the attempts run out.
+stamina.instrumentation.set_on_retry_hooks([])
 
 RETRY_AFTER_MAX = 600.0  # seconds: a longer Retry-After gives up instead of waiting
 MESSAGE_MAX = 300
