@@ -19,6 +19,7 @@ from typing import Any
 from watchlist.errors import WatchlistError
 from watchlist.export.hashing import require_salt
 from watchlist.store.engine import Store
+from watchlist.store.feed import last_seq
 from watchlist.store.sync_state import (
     RESULT_NAMES,
     PendingBatch,
@@ -35,7 +36,7 @@ from watchlist.sync.batches import next_window
 from watchlist.sync.config import Target
 from watchlist.sync.delivery import TargetGone, check_endpoint, client, send
 
-Progress = Callable[[str, int, int], None]  # (target, changes done, log rows pending at start)
+Progress = Callable[[str, int, int], None]  # (target, seqs done, seqs to go at the start)
 
 
 class SyncFailed(WatchlistError):
@@ -93,7 +94,7 @@ def sync_target(store: Store, target: Target, progress: Progress | None = None) 
     salt = salt_for(target)
     check_endpoint(target)
     try:
-        total = pending_changes(store, state.cursor, target.kinds)
+        total = last_seq(store) - state.cursor
         with client(target) as http:
             pending = state.pending
             cursor = state.cursor
@@ -117,7 +118,7 @@ def sync_target(store: Store, target: Target, progress: Progress | None = None) 
                 report.cursor = cursor
                 pending = None
                 if progress is not None:
-                    progress(target.name, report.changes, total)
+                    progress(target.name, cursor - state.cursor, total)
     except TargetGone as exc:
         disable(store, target.name, str(exc))
         report.error = f"{exc}: the target is disabled (see `watchlist sync --status`)"
