@@ -60,7 +60,9 @@ def sync_command(
     Example:
 
         watchlist sync --dry-run
+
         watchlist sync --target risk-control
+
         watchlist sync --status
     """
     from watchlist.sync.config import load_targets, pick
@@ -113,7 +115,8 @@ def reconcile_command(
     Example:
 
         watchlist reconcile --target risk-control
-        watchlist reconcile --target risk-control --fix && watchlist sync --target risk-control
+
+        watchlist reconcile --target risk-control --fix
     """
     from watchlist.sync.config import load_targets, pick
     from watchlist.sync.reconcile import reconcile
@@ -155,7 +158,6 @@ def receiver_command(
 
     Example:
 
-        export WATCHLIST_SYNC_SECRET=whsec_…
         watchlist receiver --port 8600 --secret-env WATCHLIST_SYNC_SECRET
     """
     from watchlist import settings
