@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sync_world import (
     SECRET_ENV,
     add_entries,
@@ -20,7 +21,9 @@ from sync_world import (
     write_config,
 )
 
+from watchlist.review.panels import entry_text
 from watchlist.store import open_store, set_status
+from watchlist.store.entry_view import entry_view
 from watchlist.store.sync_state import target_state
 
 OK = (200, {"content-type": "application/json"}, b'{"results": []}')
@@ -161,6 +164,9 @@ def test_results_come_back_shown_by_show_and_filtered_by_entries(tmp_path: Path)
     assert "results:         2 accepted, 3 restricted" in status.stdout
     bad = cli("entries", "--enforced", "frozen", "--db", url)
     assert bad.returncode == 2 and "--enforced: 'frozen' is not one of" in bad.stderr
+    panel = Console(width=100, record=True)
+    panel.print(entry_text(entry_view(store, ids[3])))  # the review queue's entry panel
+    assert "enforcement risk: restricted" in panel.export_text()
 
 
 def test_reconcile_reports_drift_both_ways_and_fix_closes_it(tmp_path: Path) -> None:
