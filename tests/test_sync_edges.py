@@ -220,3 +220,16 @@ def test_the_secret_env_names_a_variable_not_a_secret(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "name the environment variable that holds the secret" in result.stderr
     assert SECRET_ENV not in result.stderr
+
+
+def test_without_a_targets_file_sync_says_where_targets_are_configured(tmp_path: Path) -> None:
+    url, _ = new_store(tmp_path)
+    result = cli("sync", "--db", url, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: watchlist.toml: no such file: sync targets are configured in watchlist.toml "
+        "(see docs/sync.md), or name another file with --config\n"
+    )
+    unknown = write_config(tmp_path / "watchlist.toml", {"risk": target("https://e.example/")})
+    other = cli("sync", "--target", "nope", "--config", str(unknown), "--db", url)
+    assert other.returncode == 2 and "no target named 'nope' (targets: risk)" in other.stderr
