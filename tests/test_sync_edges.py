@@ -3,6 +3,8 @@ private endpoints, reconcile both ways, and the enforcement results shown and fi
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -167,6 +169,14 @@ def test_results_come_back_shown_by_show_and_filtered_by_entries(tmp_path: Path)
     panel = Console(width=100, record=True)
     panel.print(entry_text(entry_view(store, ids[3])))  # the review queue's entry panel
     assert "enforcement risk: restricted" in panel.export_text()
+    # and exported: a CSV column (built by the database) and a JSON key
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--status", "all", "--db", url).stdout)))
+    told = {int(row["id"]): row["enforcement"] for row in rows}
+    assert [told[i] for i in ids] == ["risk:accepted"] * 2 + ["risk:restricted"] * 3
+    lines = cli("export", "-f", "ndjson", "--status", "all", "--db", url).stdout.splitlines()
+    by_id = {e["id"]: e["enforcement"] for e in map(json.loads, lines)}
+    assert [r["result"] for r in by_id[ids[3]]] == ["restricted"]
+    assert by_id[ids[3]][0]["target"] == "risk" and by_id[ids[3]][0]["at"].endswith("Z")
 
 
 def test_reconcile_reports_drift_both_ways_and_fix_closes_it(tmp_path: Path) -> None:

@@ -68,6 +68,15 @@ class EvidencePublic(Public):
     source: str = Field(description='"text", or the URL of the image the value was read from')
 
 
+class EnforcementPublic(Public):
+    """What a sync target last said it did with the entry (``watchlist sync``)."""
+
+    target: str
+    result: Literal["accepted", "restricted", "rejected", "known"]
+    reason: str | None
+    at: datetime
+
+
 class EntryPublic(Public):
     """A key website or account of the watchlist, with its best evidence first."""
 
@@ -91,6 +100,7 @@ class EntryPublic(Public):
     reviewed_at: datetime | None
     reason: str | None
     evidence: list[EvidencePublic]
+    enforcement: list[EnforcementPublic]
 
 
 class EntriesPage(Public):

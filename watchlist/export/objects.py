@@ -48,6 +48,10 @@ def entry_object(row: ExportRow, *, salt: bytes | None = None) -> dict[str, Any]
         "reviewed_at": row.reviewed_at_text,
         "reason": row.reason,
         "evidence": [evidence_object(e, hashed=hashed) for e in row.evidence],
+        "enforcement": [
+            {"target": e.target, "result": e.result, "reason": e.reason, "at": e.at_text}
+            for e in row.enforcement
+        ],
     }
 
 

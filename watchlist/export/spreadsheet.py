@@ -86,6 +86,7 @@ def cells(row: ExportRow, *, salt: bytes | None = None) -> list[Any]:
         row.reviewed_at_text,
         row.reason,
         None if hashed else row.note,
+        "; ".join(f"{e.target}:{e.result}" for e in row.enforcement) or None,
     ]
 
 

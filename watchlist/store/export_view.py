@@ -10,11 +10,11 @@ of them; more evidence per entry (``evidence`` > 1) is one extra query per parti
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, Table, case, func, literal, text
+from sqlalchemy import Select, String, Table, case, func, literal, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel
 
@@ -23,13 +23,22 @@ from watchlist.store.clusters import in_cluster
 from watchlist.store.engine import Store
 from watchlist.store.queries import EntryFilter
 from watchlist.store.rereview import needs_rereview
-from watchlist.store.tables import Allowed, ClusterMember, Entry, Post, Sighting, role_rank
+from watchlist.store.tables import (
+    Allowed,
+    ClusterMember,
+    EnforcementResult,
+    Entry,
+    Post,
+    Sighting,
+    role_rank,
+)
 
 ENTRIES: Table = SQLModel.metadata.tables[Entry.__tablename__]
 SIGHTINGS: Table = SQLModel.metadata.tables[Sighting.__tablename__]
 POSTS: Table = SQLModel.metadata.tables[Post.__tablename__]
 MEMBERS: Table = SQLModel.metadata.tables[ClusterMember.__tablename__]
 ALLOWED: Table = SQLModel.metadata.tables[Allowed.__tablename__]
+RESULTS: Table = SQLModel.metadata.tables[EnforcementResult.__tablename__]
 PARTITION = 2000
 MMAP_BYTES = 1 << 30  # SQLite reads of a whole table: map up to 1 GiB of the file
 Order = Literal["score", "id"]
@@ -55,6 +64,16 @@ class EvidenceRow:
     def posted_at(self) -> datetime | None:
         """When the post says it was written."""
         return parse_time(self.posted_at_text)
+
+
+@dataclass(frozen=True, slots=True)
+class EnforcementRow:
+    """What a sync target last said it did with the entry (``watchlist sync``)."""
+
+    target: str
+    result: str  # accepted | restricted | rejected | known
+    reason: str | None
+    at_text: str  # ISO 8601 UTC to the second
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +106,7 @@ class ExportRow:
     reviewed_at_text: str | None
     reason: str | None
     evidence: tuple[EvidenceRow, ...]
+    enforcement: tuple[EnforcementRow, ...] = ()
 
     @property
     def first_seen(self) -> datetime:
@@ -206,7 +226,7 @@ def entries_query(
         .outerjoin(_BEST, _BEST.c.id == ENTRIES.c.best_sighting_id)
         .outerjoin(_BEST_POST, _BEST_POST.c.id == _BEST.c.post_id)
     )
-    if not where.allowed and session.execute(sa_select(ALLOWED.c.id).limit(1)).first():
+    if not where.allowed and _any(session, ALLOWED):
         query = query.where(not_allowed())  # (an empty allowlist costs no lookup per row)
     if where.rereview:
         query = query.where(needs_rereview())
@@ -255,11 +275,39 @@ def iter_export_rows(
 
 
 def _rows(session: Session, result: Any, evidence: int) -> Iterator[ExportRow]:
+    any_results = _any(session, RESULTS)
     for partition in result.partitions():
         several = [r[0] for r in partition if r[13] > 1]  # one sighting: it is the best
         more = _more_evidence(session, several, evidence)
+        told = _enforcement(session, [r[0] for r in partition]) if any_results else {}
         for row in partition:
-            yield _row(row, evidence, more.get(row[0]))
+            found = _row(row, evidence, more.get(row[0]))
+            yield replace(found, enforcement=told[row[0]]) if row[0] in told else found
+
+
+def _any(session: Session, table: Table) -> bool:
+    """Whether ``table`` has a row (an empty one costs no lookup per exported row)."""
+    return session.execute(sa_select(table.c.id).limit(1)).first() is not None
+
+
+def _enforcement(session: Session, entry_ids: list[int]) -> dict[int, tuple[EnforcementRow, ...]]:
+    """What each sync target last said about each of ``entry_ids``, by target."""
+    dialect = session.get_bind().dialect.name
+    query = (
+        sa_select(
+            RESULTS.c.entry_id,
+            RESULTS.c.target,
+            RESULTS.c.result,
+            RESULTS.c.reason,
+            iso_text(RESULTS.c.at, dialect),
+        )
+        .where(RESULTS.c.entry_id.in_(entry_ids))
+        .order_by(RESULTS.c.entry_id, RESULTS.c.target)
+    )
+    found: dict[int, list[EnforcementRow]] = {}
+    for entry_id, *fields in session.execute(query):
+        found.setdefault(entry_id, []).append(EnforcementRow(*fields))
+    return {entry_id: tuple(rows) for entry_id, rows in found.items()}
 
 
 # The columns of a flat (spreadsheet) row, in order: an entry and its best evidence.
@@ -288,6 +336,7 @@ FLAT_COLUMNS = (
     "reviewed_at",
     "reason",
     "note",
+    "enforcement",
 )
 # Flat columns that hold text from outside (pages, reviewers): formula-guarded when asked.
 GUARDED = (
@@ -330,6 +379,7 @@ def _flat_partitions(
         _read_ahead(session)
         by_name = dict(zip(_SELECTED, _columns(session.get_bind().dialect.name), strict=True))
         by_name["sites"] = func.replace(ENTRIES.c.sites, ",", " ")
+        by_name["enforcement"] = _told(session)
         columns = [
             formula_guarded(by_name[name]) if guarded and name in GUARDED else by_name[name]
             for name in FLAT_COLUMNS
@@ -338,6 +388,26 @@ def _flat_partitions(
         result = session.connection().execute(flat.execution_options(yield_per=PARTITION))
         with result:  # closed also when the reader stops early (a server-side cursor)
             yield from result.partitions()
+
+
+def _told(session: Session) -> Any:
+    """SQL: what the sync targets last said of the entry, ``target:result`` joined by ``; ``
+    (by target); NULL — and no lookup per row — while no target has said anything."""
+    if not _any(session, RESULTS):
+        return literal(None, String)
+    told = RESULTS.c.target + literal(":") + RESULTS.c.result
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        joined = func.string_agg(told, aggregate_order_by(literal("; "), RESULTS.c.target))
+    else:  # SQLite reads them through the (entry_id, target) index: in target order
+        joined = func.group_concat(told, literal("; "))
+    return (
+        sa_select(joined)
+        .where(RESULTS.c.entry_id == ENTRIES.c.id)
+        .correlate(ENTRIES)
+        .scalar_subquery()
+    )
 
 
 def _read_ahead(session: Session) -> None:
