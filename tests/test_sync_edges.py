@@ -243,3 +243,40 @@ def test_without_a_targets_file_sync_says_where_targets_are_configured(tmp_path:
     unknown = write_config(tmp_path / "watchlist.toml", {"risk": target("https://e.example/")})
     other = cli("sync", "--target", "nope", "--config", str(unknown), "--db", url)
     assert other.returncode == 2 and "no target named 'nope' (targets: risk)" in other.stderr
+
+
+def test_the_sync_connects_only_to_the_address_it_vetted_never_resolving_again() -> None:
+    # DNS rebinding: a name checked at one address must not be connected at another. The
+    # pinned client never resolves the name: `receiver.invalid` cannot resolve at all, yet the
+    # request reaches the vetted address (here a loopback server) with its own Host header.
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from watchlist.sync.config import Target
+    from watchlist.sync.delivery import client
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers["host"])
+            self.send_response(200)
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        endpoint = f"http://receiver.invalid:{port}/hook"
+        target = Target(name="t", endpoint=endpoint, secret_env="X")
+        with client(target, "127.0.0.1") as http:
+            assert http.get(endpoint).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [f"receiver.invalid:{port}"]

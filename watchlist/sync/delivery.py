@@ -11,6 +11,7 @@ receiver's message. The endpoint obeys the crawl's private-address rule
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 from collections.abc import Sequence
@@ -66,14 +67,17 @@ class Reply:
     retries: int
 
 
-def check_endpoint(target: Target) -> None:
+def check_endpoint(target: Target) -> str | None:
     """Refuse an endpoint on a private or loopback address unless ``allow_private``.
 
     A literal address or ``localhost`` is judged as written; a name is resolved and refused if
-    any of its addresses is private (as the crawl's resolver does).
+    any of its addresses is private (as the crawl's resolver does). Returns the address the
+    name was vetted at (None for a literal address or an ``allow_private`` target): the run
+    connects to that address only (:func:`client`), so a second DNS answer — a rebinding to
+    127.0.0.1 between the check and the connection — is never used.
     """
     if target.allow_private:
-        return
+        return None
     host = urlsplit(target.endpoint).hostname or ""
     fix = "set allow_private = true for a receiver on loopback or a private network"
     if is_private_host(host):
@@ -91,15 +95,44 @@ def check_endpoint(target: Target) -> None:
                 f"target {target.name}: endpoint: {host} resolves to the private address "
                 f"{address}: {fix}"
             )
+    try:
+        ipaddress.ip_address(host)
+        return None  # a literal address: nothing to resolve again
+    except ValueError:
+        return str(infos[0][4][0]) if infos else None
 
 
-def client(target: Target) -> httpx.Client:
-    """An HTTP client for ``target``: its timeout, redirects never followed."""
+class PinnedTransport(httpx.BaseTransport):
+    """Connect to the vetted ``address`` whatever the endpoint's name resolves to now.
+
+    The request keeps its name where it matters: the ``Host`` header, and the TLS server name
+    (httpx's ``sni_hostname`` extension), against which the certificate is still verified.
+    """
+
+    def __init__(self, address: str, inner: httpx.BaseTransport) -> None:
+        self.address = address
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        name = request.url.host
+        request.url = request.url.copy_with(host=self.address)
+        request.extensions = {**request.extensions, "sni_hostname": name}
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def client(target: Target, pinned: str | None = None) -> httpx.Client:
+    """An HTTP client for ``target``: its timeout, redirects never followed, connections only
+    to ``pinned`` (the address :func:`check_endpoint` vetted) when given."""
+    inner = httpx.HTTPTransport()
     return httpx.Client(
         timeout=httpx.Timeout(target.timeout),
         follow_redirects=False,
         headers={"user-agent": "otc-watchlist-sync"},
         trust_env=False,
+        transport=PinnedTransport(pinned, inner) if pinned else inner,
     )
 
 

@@ -53,11 +53,11 @@ class Drift:
 def their_list(store: Store, target: Target) -> tuple[set[tuple[str, str]], int]:
     """Every (kind, value) the target holds, and the pages it took."""
     secrets = target.secrets()
-    check_endpoint(target)
+    pinned = check_endpoint(target)
     held: set[tuple[str, str]] = set()
     cursor: str | None = None
     pages = 0
-    with client(target) as http:
+    with client(target, pinned) as http:
         while True:
             params = {"cursor": cursor} if cursor is not None else None
             reply = send(

@@ -92,10 +92,10 @@ def sync_target(store: Store, target: Target, progress: Progress | None = None) 
     # usage error for the whole run (exit 2), not a delivery failure.
     secrets = target.secrets()
     salt = salt_for(target)
-    check_endpoint(target)
+    pinned = check_endpoint(target)
     try:
         total = last_seq(store) - state.cursor
-        with client(target) as http:
+        with client(target, pinned) as http:
             pending = state.pending
             cursor = state.cursor
             while True:
