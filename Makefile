@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/watchlist demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
