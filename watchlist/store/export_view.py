@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, String, Table, case, func, literal, text
+from sqlalchemy import Select, String, Table, case, func, literal
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel
 
@@ -40,7 +40,6 @@ MEMBERS: Table = SQLModel.metadata.tables[ClusterMember.__tablename__]
 ALLOWED: Table = SQLModel.metadata.tables[Allowed.__tablename__]
 RESULTS: Table = SQLModel.metadata.tables[EnforcementResult.__tablename__]
 PARTITION = 2000
-MMAP_BYTES = 1 << 30  # SQLite reads of a whole table: map up to 1 GiB of the file
 Order = Literal["score", "id"]
 
 
@@ -376,7 +375,6 @@ def _flat_partitions(
     store: Store, where: EntryFilter, guarded: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
     with store.read() as session:
-        _read_ahead(session)
         by_name = dict(zip(_SELECTED, _columns(session.get_bind().dialect.name), strict=True))
         by_name["sites"] = func.replace(ENTRIES.c.sites, ",", " ")
         by_name["enforcement"] = _told(session)
@@ -408,12 +406,6 @@ def _told(session: Session) -> Any:
         .correlate(ENTRIES)
         .scalar_subquery()
     )
-
-
-def _read_ahead(session: Session) -> None:
-    """SQLite: map the file into memory for this long read (fewer copies through its cache)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text(f"PRAGMA mmap_size={MMAP_BYTES}"))
 
 
 def _row(row: Sequence[Any], evidence: int, more: list[EvidenceRow] | None) -> ExportRow:
