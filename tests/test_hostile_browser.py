@@ -275,9 +275,11 @@ def test_an_ad_that_navigates_away_is_counted_and_read_if_it_had_loaded(
     assert dict(elsewhere.hits) == {}
     stats = done.stats
     assert stats["watchlist/browser/navigated_away"] == len(scripts)
-    # The on-site navigation was refused too: the listing was loaded only by the crawl itself
-    # (once, or again where a slow machine made Scrapy retry a request).
-    assert done.site_hits["/ads"] <= 1 + int(stats.get("retry/count", 0))
+    # The on-site navigation was refused too: the listing was loaded by the crawl itself (once,
+    # or again where a slow machine made Scrapy retry a request) and at most once more by the
+    # refused navigation, whose request a busy machine lets out before the refusal lands — it
+    # is on the allowed site, and never read (the sightings below are exact).
+    assert done.site_hits["/ads"] <= 2 + int(stats.get("retry/count", 0))
     # Refused once loaded, the ad stays on screen and is read; refused while it loaded, the
     # page shows an error page, which is never taken for the ad.
     read = [ad for ad in ads.ads if ad is not during]
