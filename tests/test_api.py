@@ -390,3 +390,12 @@ def test_kept_bodies_stay_within_their_count_and_bytes_least_recently_used_first
     kept.put(9, "r1", "huge", 101)
     assert kept.get(9, "r1") is None
     assert kept.get(0, None) is None
+
+
+def test_the_api_s_kinds_are_the_contract_s_kinds() -> None:
+    from typing import get_args
+
+    from watchlist.api.models import KindName
+    from watchlist.extract.model import ENTRY_KINDS
+
+    assert get_args(KindName) == ENTRY_KINDS

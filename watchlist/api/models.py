@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The contract kinds (watchlist.extract.model.ENTRY_KINDS, checked by tests/test_api.py).
 KindName = Literal[
     "phone",
     "email",

@@ -19,26 +19,12 @@ from typer._click.globals import get_current_context  # Typer's own copy of Clic
 
 from watchlist import settings
 from watchlist.errors import NotFound, UsageError
+from watchlist.extract.model import ENTRY_KINDS
 
 if TYPE_CHECKING:
     from watchlist.store import Store
 
-# The entry kinds of the contract (ARCHITECTURE.md, "Entry kinds and canonical values").
-KINDS: tuple[str, ...] = (
-    "phone",
-    "email",
-    "alipay",
-    "wechat",
-    "qq",
-    "bank_card",
-    "telegram",
-    "btc",
-    "eth",
-    "tron",
-    "payment_link",
-    "kakaotalk",
-    "domain",
-)
+KINDS: tuple[str, ...] = ENTRY_KINDS  # the contract's kinds (extract.model)
 STATUSES: tuple[str, ...] = ("new", "confirmed", "dismissed")
 _SITE_KEY = "watchlist.site"  # ctx.meta: the --site that store_for checks once the store is open
 

@@ -36,6 +36,10 @@ KINDS: tuple[Kind, ...] = (
     "domain",
 )
 ROLES: tuple[Role, ...] = ("offered", "reported", "mentioned")
+# The contract's entry kinds (ARCHITECTURE.md, "Entry kinds and canonical values"): what the
+# watchlist may hold and its filters accept — the extracted kinds and ``kakaotalk``, which the
+# contract names before the extractor finds it. One list for the CLI, the API and the exports.
+ENTRY_KINDS: tuple[str, ...] = (*KINDS[:-1], "kakaotalk", KINDS[-1])
 
 
 class Handle(NamedTuple):
