@@ -1,4 +1,4 @@
-"""The labelled extraction corpus (tests/data/extraction/): loading it and validating its labels.
+"""The labelled extraction corpora (tests/data/extraction/, tests/data/blind/): load and validate.
 
 The validator is deliberately independent of ``watchlist.extract``: it re-implements Luhn,
 Base58Check, bech32/bech32m and EIP-55 here and asks libphonenumber and the public suffix list
@@ -30,6 +30,7 @@ KINDS = (
     "qq",
     "bank_card",
     "telegram",
+    "kakaotalk",
     "btc",
     "eth",
     "tron",
@@ -37,7 +38,7 @@ KINDS = (
     "domain",
 )
 ROLES = ("offered", "reported", "mentioned")
-LANGS = ("zh", "en", "mixed")
+LANGS = ("zh", "en", "mixed")  # the extraction corpus's; lang_ok() also takes ISO 639-1 codes
 NOT_DOMAINS = {"t.me", "telegram.me", "wa.me", "alipay.com"}
 
 
@@ -60,6 +61,8 @@ class Post:
     text: str
     expected: tuple[Label, ...]
     source: str
+    market: str | None = None
+    otc: bool | None = None
 
     @property
     def is_negative(self) -> bool:
@@ -86,9 +89,16 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Post]:
                         for item in raw["expected"]
                     ),
                     source=f"{path.name}:{number}",
+                    market=raw.get("market"),
+                    otc=raw.get("otc"),
                 )
             )
     return posts
+
+
+def lang_ok(lang: str) -> bool:
+    """True for one of LANGS or a two-letter ISO 639-1 code (``ko``, ``vi``, ``ru``...)."""
+    return lang in LANGS or re.fullmatch(r"[a-z]{2}", lang) is not None
 
 
 def documented_styles(readme: Path = CORPUS_DIR / "README.md") -> set[str]:
@@ -247,6 +257,9 @@ def _value_problem(label: Label, pairs: set[tuple[str, str]]) -> str | None:
     if kind == "telegram":
         ok = bool(re.fullmatch(r"[a-z][a-z0-9_]{3,31}", value) and "__" not in value)
         return None if ok and not value.endswith("_") else "not a lower-case username"
+    if kind == "kakaotalk":
+        ok = bool(re.fullmatch(r"[a-z0-9._\-]{4,20}", value))
+        return None if ok else "not a lower-case KakaoTalk ID"
     if kind == "btc":
         if value[:1] in "13":
             payload = b58check_payload(value)
