@@ -15,7 +15,7 @@ instead with ``WATCHLIST_REQUIRE_SERVICES=1``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +37,7 @@ from watchlist.store.tables import Entry, Post, Sighting
 pytestmark = pytest.mark.slow
 
 SITE = "wordpress"
+Config = Callable[[str], dict[str, object]]
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -173,22 +174,31 @@ def _minute(moment: datetime | None) -> str | None:
     return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M") if moment else None
 
 
-def crawl(tmp_path: Path, wordpress: RunningWordPress, db: str) -> str:
+def preset_config(url: str) -> dict[str, object]:
+    """The config naming the engine preset: nothing but the start URL (and loopback allowed)."""
+    return {"name": SITE, "engine": "wordpress", "start_urls": [f"{url}/"], "allow_private": True}
+
+
+def crawl(
+    tmp_path: Path, wordpress: RunningWordPress, db: str, config: Config | None = None
+) -> str:
     seeds = tmp_path / "seeds"
-    write_site(seeds, new_user_config(wordpress.url))
+    write_site(seeds, (config or new_user_config)(wordpress.url))
     result = run_cli("crawl", SITE, "--seeds", str(seeds), db=db)
     assert result.code == 0, result.stdout + result.stderr
     return result.stdout
 
 
-def assert_nothing_lost(tmp_path: Path, wordpress: RunningWordPress, db: str) -> None:
-    crawl(tmp_path, wordpress, db)
+def assert_nothing_lost(
+    tmp_path: Path, wordpress: RunningWordPress, db: str, config: Config | None = None
+) -> None:
+    crawl(tmp_path, wordpress, db, config)
     stored = stored_posts(db)
     want = len(wordpress.blog.articles) + len(wordpress.blog.comments)
     found = problems(wordpress, stored)
     assert not found, f"{want} posts inserted, {len(stored)} stored:\n" + "\n".join(found)
 
-    crawl(tmp_path, wordpress, db)
+    crawl(tmp_path, wordpress, db, config)
     again = stored_posts(db)
     assert sorted(p.url for p in again) == sorted(p.url for p in stored)
     assert sum(len(p.handles) for p in again) == sum(len(p.handles) for p in stored)
@@ -252,3 +262,16 @@ def test_crawl_summary_counts_each_wordpress_post_once_and_new_on_a_fresh_store(
     assert counts, out
     want = len(wordpress.blog.articles) + len(wordpress.blog.comments)
     assert (int(counts.group(1)), int(counts.group(2))) == (want, want), out
+
+
+def test_the_wordpress_preset_alone_stores_every_article_and_comment_with_author_and_date(
+    tmp_path: Path, wordpress: RunningWordPress, sqlite_url: str
+) -> None:
+    """``engine: wordpress`` and a start URL: the block theme read with no selector written."""
+    assert_nothing_lost(tmp_path, wordpress, sqlite_url, preset_config)
+
+
+def test_the_wordpress_preset_loses_no_comment_page_when_the_newest_page_comes_first(
+    tmp_path: Path, newest_first: RunningWordPress, sqlite_url: str
+) -> None:
+    assert_nothing_lost(tmp_path, newest_first, sqlite_url, preset_config)

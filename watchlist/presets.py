@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from watchlist.selectors import Selectors
 
-ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse")
+ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress")
 
 
 PRESETS: dict[str, Selectors] = {
@@ -87,5 +87,31 @@ PRESETS: dict[str, Selectors] = {
         author=".message-name .username",
         posted_at=".message-attribution-main time.u-dt",
         permalink=".message-attribution a[href*='/post-']",
+    ),
+    # WordPress: an article and its comments are the posts of one page. Block themes (Twenty
+    # Twenty-Two on: the article is <main>, comments li.comment from the comment-template
+    # block) and classic themes (article#post-<id>.hentry, comments from core's
+    # Walker_Comment: li/div.comment > article.comment-body). Index rows li.wp-block-post or
+    # article#post-<id>; the mark is the comment count where the theme prints one. No
+    # next_page: the usual pagination (query and comment pagination, either order) is
+    # followed and the previous/next *article* links are not.
+    "wordpress": Selectors(
+        thread_row="li.wp-block-post, article[id^=post-]",
+        thread_links=":is(.wp-block-post-title, .entry-title) a",
+        thread_mark=".comments-link, .wp-block-post-comments-count, .wp-block-post-comments-link",
+        title="h1:is(.wp-block-post-title, .entry-title)",
+        post="main:not(:has(article[id^=post-])), article[id^=post-], li.comment, div.comment",
+        post_body=(
+            ".wp-block-post-content, .entry-content, .wp-block-comment-content, .comment-content"
+        ),
+        author=(
+            ".wp-block-post-author__name, .wp-block-post-author-name, .byline a.fn,"
+            " .byline a[rel~=author], .wp-block-comment-author-name, .comment-author .fn"
+        ),
+        posted_at=(
+            ".wp-block-post-date time, time.entry-date.published, .wp-block-comment-date time,"
+            " .comment-metadata time, .commentmetadata > a"
+        ),
+        permalink=".wp-block-comment-date a, .comment-metadata > a, .commentmetadata > a",
     ),
 }

@@ -157,6 +157,14 @@ class SiteConfig(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
+    def _engine_implies_forum(cls, raw: Any) -> Any:
+        """A config naming an engine preset is a forum's: ``type`` may be left out."""
+        if isinstance(raw, dict) and raw.get("engine") and "type" not in raw:
+            return {**raw, "type": "forum"}
+        return raw
+
+    @model_validator(mode="before")
+    @classmethod
     def _default_allowed_domains(cls, raw: Any) -> Any:
         """Without ``allowed_domains``, the crawl stays on the start URLs' hosts."""
         if isinstance(raw, dict) and not raw.get("allowed_domains"):
