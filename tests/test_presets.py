@@ -284,6 +284,7 @@ def test_a_site_on_a_known_engine_needs_no_selectors(engine: str) -> None:
         ("demo-phpbb", lambda: phpbb.site_config("http://127.0.0.1:8766")),
         ("demo-smf", lambda: smf.site_config("http://127.0.0.1:8767")),
         ("demo-xenforo", lambda: xenforo.site_config("http://127.0.0.1:8768")),
+        ("demo-wordpress", lambda: wordpress.site_config("http://127.0.0.1:8772")),
     ],
 )
 def test_the_shipped_demo_config_starts_where_the_demo_site_does(name: str, make: object) -> None:

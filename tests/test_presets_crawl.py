@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli, write_site
 from sqlmodel import select
 
-from watchlist.demo import phpbb, smf, xenforo
+from watchlist.demo import phpbb, smf, wordpress, xenforo
 from watchlist.demo.server import RunningServer, serve
 from watchlist.demo.world import World
 from watchlist.sites import SiteConfig
@@ -30,11 +30,14 @@ pytestmark = pytest.mark.slow
 # SMF prints "January 05, 2026, 10:00:00 AM": stored once crawlers.text reads English dates.
 
 
+DemoForum = phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite | wordpress.WordpressSite
+
+
 @dataclass(frozen=True)
 class Demo:
     """How to serve one engine's demo forum and configure a crawl of it."""
 
-    make: Callable[[World, str], phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite]
+    make: Callable[[World, str], DemoForum]
     config: Callable[[str, str], SiteConfig]
     seed: int
 
@@ -48,6 +51,9 @@ DEMOS = {
         smf.SEED_1,
     ),
     "xenforo": Demo(lambda w, _: xenforo.XenforoSite(w), xenforo.site_config, xenforo.SEED),
+    "wordpress": Demo(
+        lambda w, _: wordpress.WordpressSite(w), wordpress.site_config, wordpress.SEED
+    ),
 }
 
 
@@ -56,7 +62,7 @@ class Crawled:
     """A demo forum crawled once into a fresh SQLite database."""
 
     name: str
-    site: phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite
+    site: DemoForum
     server: RunningServer
     seeds: Path
     db: str
@@ -153,7 +159,7 @@ def test_recrawl_after_a_reply_fetches_that_thread_alone(crawled: Crawled) -> No
     finally:
         crawled.server.replace(crawled.site)
     assert result.code == 0, result.stderr[-3000:]
-    pages = world.thread_page_count
+    pages = getattr(crawled.site, "thread_page_count", world.thread_page_count)  # WordPress
     grown_pages = {grown.thread_path(tid, n) for n in range(1, pages(tid) + 1)}
     others = {
         grown.thread_path(t, n)

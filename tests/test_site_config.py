@@ -29,11 +29,11 @@ def config(**changes: object) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("raw", "field", "message"),
     [
-        (config(type=None), "type", "Field required"),
+        (config(type=None, engine=None), "type", "Field required"),
         (config(start_urls=None), "start_urls", "Field required"),
         (config(max_pages="many"), "max_pages", "valid integer"),
         (config(delay=-1), "delay", "greater than or equal to 0"),
-        (config(engine="vbulletin"), "engine", "unknown engine 'vbulletin'"),
+        (config(engine="invision"), "engine", "unknown engine 'invision'"),
         (config(start_urls=["ftp://x.example/"]), "start_urls", "not an http(s) URL"),
         (config(allow_private=False), "config", "private address"),
         (config(colour="red"), "colour", "Extra inputs are not permitted"),
@@ -79,9 +79,9 @@ def test_forum_without_engine_needs_its_selectors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "raw",
     [
-        config(type=None),
+        config(type=None, engine=None),
         config(max_pages="many"),
-        config(engine="vbulletin"),
+        config(engine="invision"),
         "name: [unclosed\n  type: forum",
     ],
     ids=["missing-field", "wrong-type", "unknown-engine", "not-yaml"],
@@ -124,3 +124,8 @@ def test_unreachable_start_url_ends_with_a_summary_naming_the_error_and_exit_1(
     assert "otc: FAILED" in result.stdout
     assert "Connection was refused" in result.stdout
     assert "crawl failed for otc" in result.stderr
+
+
+def test_a_config_naming_an_engine_is_a_forum_without_saying_so(tmp_path: Path) -> None:
+    write_site(tmp_path, config(type=None, engine="wordpress"), "otc.yaml")
+    assert find_site("otc", tmp_path).type == "forum"
