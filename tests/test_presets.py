@@ -23,7 +23,7 @@ from scrapy.utils.test import get_crawler
 
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.forum import ForumSpider
-from watchlist.demo import phpbb, smf, xenforo
+from watchlist.demo import phpbb, smf, wordpress, xenforo
 from watchlist.demo.page import Page
 from watchlist.demo.world import DemoPost, World
 from watchlist.presets import PRESETS
