@@ -76,9 +76,9 @@ def post_time(
         text = candidate.strip()[:MAX_CANDIDATE_CHARS].rstrip() if candidate else ""
         if not text:
             continue
-        reading = _fast_reading(text, zone, now)
-        if reading is None or (reading == NO_CLOCK and _CLOCK_HINT.search(text)):
-            reading = _dateparser_reading(text, timezone, language, now) or reading
+        reading = _reading(text, zone, timezone, language, now)
+        if not isinstance(reading, datetime) and "(" in text:  # MyBB: "… (last modified: …)"
+            reading = _reading(text.split("(")[0].rstrip(" ,"), zone, timezone, language, now)
         if isinstance(reading, datetime):
             return PostTime(reading)
         if reading == NO_CLOCK:
@@ -86,6 +86,16 @@ def post_time(
         elif problem == "missing":
             problem = "unreadable"
     return PostTime(None, problem)
+
+
+def _reading(
+    text: str, zone: tzinfo, timezone: str, language: str | None, now: datetime | None
+) -> _Reading:
+    """One candidate read: the hand-written forms, then dateparser where they fall short."""
+    reading = _fast_reading(text, zone, now)
+    if reading is None or (reading == NO_CLOCK and _CLOCK_HINT.search(text)):
+        reading = _dateparser_reading(text, timezone, language, now) or reading
+    return reading
 
 
 def parse_datetime(text: str, timezone: str) -> datetime | None:

@@ -290,3 +290,8 @@ def test_a_site_language_must_be_one_dateparser_knows() -> None:
     assert SiteConfig.model_validate(site).language is None
     with pytest.raises(ValidationError, match="unknown language 'klingon'"):
         SiteConfig.model_validate({**site, "language": "klingon"})
+
+
+def test_a_mybb_date_followed_by_its_edit_note_is_read_from_the_part_before_the_note() -> None:
+    shown = "01-13-2026, 10:07 PM (This post was last modified: 01-14-2026, 09:00 AM by Bob.)"
+    assert post_time([shown], "UTC").at == datetime(2026, 1, 13, 22, 7, tzinfo=ZoneInfo("UTC"))

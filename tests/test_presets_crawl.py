@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli, write_site
 from sqlmodel import select
 
-from watchlist.demo import phpbb, smf, wordpress, xenforo
+from watchlist.demo import mybb, phpbb, smf, wordpress, xenforo
 from watchlist.demo.server import RunningServer, serve
 from watchlist.demo.world import World
 from watchlist.sites import SiteConfig
@@ -30,7 +30,9 @@ pytestmark = pytest.mark.slow
 # SMF prints "January 05, 2026, 10:00:00 AM": stored once crawlers.text reads English dates.
 
 
-DemoForum = phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite | wordpress.WordpressSite
+DemoForum = (
+    phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite | wordpress.WordpressSite | mybb.MybbSite
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Demo:
     make: Callable[[World, str], DemoForum]
     config: Callable[[str, str], SiteConfig]
     seed: int
+    minutes: bool = False  # the engine shows times to the minute, without seconds
 
 
 DEMOS = {
@@ -54,6 +57,7 @@ DEMOS = {
     "wordpress": Demo(
         lambda w, _: wordpress.WordpressSite(w), wordpress.site_config, wordpress.SEED
     ),
+    "mybb": Demo(lambda w, _: mybb.MybbSite(w), mybb.site_config, mybb.SEED, minutes=True),
 }
 
 
@@ -140,8 +144,9 @@ def test_crawl_stores_every_post_with_its_time(
     crawled: Crawled, request: pytest.FixtureRequest
 ) -> None:
     stored = stored_posts(crawled.db)
-    assert {path: posted_at for path, (_, posted_at) in stored.items()} == {
-        crawled.site.post_path(post): datetime.fromisoformat(post.posted_at)
+    shown = "%Y-%m-%d %H:%M" if DEMOS[crawled.name].minutes else "%Y-%m-%d %H:%M:%S"
+    assert {path: f"{at:{shown}}" for path, (_, at) in stored.items()} == {
+        crawled.site.post_path(post): f"{datetime.fromisoformat(post.posted_at):{shown}}"
         for post in crawled.site.world.posts()
     }
 

@@ -152,6 +152,37 @@ def test_add_writes_the_preset_config_and_dry_runs_it_outside_the_users_database
     assert again.code == 2 and "exists; pass --force" in again.stderr
 
 
+# The new presets' demo sites: (demo, a start path, the engine's name, one evidence line).
+NEW_PRESETS = {
+    "demo-wordpress": ("/category/otc-2/", "WordPress 6.9", "REST API link (api.w.org)"),
+    "demo-mybb": ("/forumdisplay.php?fid=2", "MyBB", "MyBB script (var my_post_key ="),
+}
+
+
+@pytest.mark.parametrize("demo", list(NEW_PRESETS))
+def test_detect_names_each_new_preset_with_its_evidence_and_add_writes_the_preset(
+    demo: str, tmp_path: Path
+) -> None:
+    path, name, evidence = NEW_PRESETS[demo]
+    preset = demo.removeprefix("demo-")
+    with serve(spec(demo).site("")) as server:
+        url = server.base_url + path
+        found = run_cli("sites", "detect", url, "--allow-private")
+        seeds = tmp_path / "seeds"
+        args = ("sites", "add", url, "--allow-private", "--seeds", str(seeds), "--name", "x")
+        added = run_cli(*args, "--pages", "4", db=f"sqlite:///{tmp_path / 'user.db'}")
+    assert found.code == 0, found.stderr
+    assert f"engine: {name} (preset: {preset})" in found.stdout
+    assert evidence in found.stdout
+    assert added.code == 0, added.stderr
+    site = load_site(seeds / "sites" / "x.yaml")
+    assert (site.engine, site.start_urls, site.selectors.model_dump(exclude_none=True)) == (
+        preset,
+        [url],
+        {},
+    )
+
+
 def test_add_proposes_selectors_for_an_unknown_engine_and_the_dry_run_reads_posts(
     unknown_forum: RunningServer, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from watchlist.selectors import Selectors
 
-ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress")
+ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress", "mybb")
 
 
 PRESETS: dict[str, Selectors] = {
@@ -113,5 +113,23 @@ PRESETS: dict[str, Selectors] = {
             " .comment-metadata time, .commentmetadata > a"
         ),
         permalink=".wp-block-comment-date a, .comment-metadata > a, .commentmetadata > a",
+    ),
+    # MyBB 1.8 (default theme templates forumdisplay_thread, postbit, postbit_classic):
+    # forumdisplay.php?fid=<id>&page=<n>, showthread.php?tid=<id>&page=<n> (or the
+    # search-engine-friendly forum-<id>.html, thread-<id>.html); permalinks
+    # showthread.php?tid=<id>&pid=<pid>#pid<pid>. Dates are MyBB's "m-d-Y, h:i A" (the text
+    # before an edit note), or "N hours ago" with the date in a title. The mark is the reply
+    # count (the last-post date is relative: "Today" turns into "Yesterday" unreplied).
+    "mybb": Selectors(
+        thread_row="tr.inline_row",
+        thread_links="span[id^=tid_] > a",
+        thread_mark="a[href*='action=whoposted']",
+        next_page="div.pagination a.pagination_next",
+        title="head > title",
+        post="div.post[id^=post_]",
+        post_body="div.post_body, div.post_content > fieldset",
+        author=".author_information .largetext",
+        posted_at="span.post_date",
+        permalink=".post_head a[href*='#pid']",
     ),
 }
