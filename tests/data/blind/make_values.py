@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import phonenumbers
 from Crypto.Hash import keccak
@@ -37,7 +38,7 @@ B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
 
-def corpus_tools():  # type: ignore[no-untyped-def]
+def corpus_tools() -> ModuleType:
     """bench/corpus_tools.py, imported by path (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("corpus_tools", ROOT / "bench/corpus_tools.py")
     assert spec and spec.loader
