@@ -24,6 +24,7 @@ app = full_app()
 CONTRACT_COMMANDS = {
     "demo",
     "crawl",
+    "worker",
     "extract",
     "entries",
     "show",

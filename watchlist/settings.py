@@ -10,6 +10,9 @@
   entry becomes ``confirmed`` only when a second, different reviewer confirms it.
 - ``WATCHLIST_HASH_SALT``: the salt of ``--hashed`` exports (salted SHA-256 values); never
   written to any output.
+- ``WATCHLIST_REDIS_URL``: a Redis URL (``redis://host:6379/0``); set, ``watchlist worker`` crawls
+  share their frontier there (docs/workers.md). ``WATCHLIST_REDIS_PREFIX``: the prefix of its
+  keys, default ``watchlist``.
 - ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
   it, ``watchlist.chromium`` looks in the usual system places and Playwright's cache.
 """
@@ -34,6 +37,8 @@ class Settings:
     chromium_path: str | None  # CHROMIUM_PATH: the browser for `render: browser` sites
     four_eyes: bool = False  # WATCHLIST_FOUR_EYES=1: confirmations need two reviewers
     hash_salt: str | None = None  # WATCHLIST_HASH_SALT: the salt of hashed exports
+    redis_url: str | None = None  # WATCHLIST_REDIS_URL: the workers' shared frontier
+    redis_prefix: str = "watchlist"  # WATCHLIST_REDIS_PREFIX: the prefix of its keys
 
 
 def load() -> Settings:
@@ -45,6 +50,8 @@ def load() -> Settings:
         chromium_path=os.environ.get("CHROMIUM_PATH") or None,
         four_eyes=os.environ.get("WATCHLIST_FOUR_EYES", "").strip().lower() in _TRUE,
         hash_salt=os.environ.get("WATCHLIST_HASH_SALT") or None,
+        redis_url=os.environ.get("WATCHLIST_REDIS_URL") or None,
+        redis_prefix=os.environ.get("WATCHLIST_REDIS_PREFIX") or "watchlist",
     )
 
 

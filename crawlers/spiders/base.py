@@ -115,6 +115,7 @@ class SiteSpider(scrapy.Spider):
             "depth/request_ignored_count",
             "watchlist/posts_set_aside",  # read but not stored (crawlers.pipelines)
             "watchlist/posts_not_stored",
+            "watchlist/crawl_cut_short_elsewhere",  # another worker's share (crawlers.workers)
         )
         if requests_failed(stats) or any(stats.get(key) for key in cut_short):
             self.crawler.stats.inc_value("watchlist/validators_not_saved")

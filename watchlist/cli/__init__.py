@@ -38,6 +38,7 @@ def _group() -> None:
 # review queue never loads the crawler or the extractor). tests/test_cli.py checks the map.
 MODULES = (
     "crawl",
+    "worker",
     "demo",
     "extract",
     "entries",
@@ -54,6 +55,7 @@ MODULES = (
 )
 COMMANDS = {
     "crawl": "crawl",
+    "worker": "worker",
     "demo": "demo",
     "extract": "extract",
     "entries": "entries",
