@@ -9,7 +9,6 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-import pytest
 from conftest import run_cli
 from sqlalchemy import select
 from typer.main import get_command
@@ -35,6 +34,7 @@ CONTRACT_COMMANDS = {
     "serve",
     "sync",
     "schedule",
+    "runs",
     "allow",
     "clusters",
     "history",
@@ -82,18 +82,6 @@ def test_every_command_has_help_with_an_example() -> None:
     for name, command in commands.items():
         assert command.help and "Example:" in command.help, name
         assert f"watchlist {name}" in command.help.split("Example:")[1], name
-
-
-@pytest.mark.parametrize(
-    "args",
-    [["schedule"]],
-    ids=["schedule"],
-)
-def test_commands_not_yet_available_say_so_and_exit_2(args: list[str], sqlite_url: str) -> None:
-    seed_store(sqlite_url)
-    result = run_cli(*args, db=sqlite_url)
-    assert result.code == 2
-    assert "not available yet" in result.stderr
 
 
 def test_confirm_and_dismiss_write_audit_and_change_rows(sqlite_url: str) -> None:
