@@ -30,7 +30,7 @@ def _load(name: str, path: Path) -> ModuleType:
     return module
 
 
-tools = _load("corpus_tools", ROOT / "bench" / "corpus_tools.py")
+tools = _load("blind_corpus_tools", ROOT / "bench" / "corpus_tools.py")
 make_values = _load("blind_make_values", BLIND / "make_values.py")
 
 

@@ -54,6 +54,8 @@ def corpus_tools() -> ModuleType:
 def phones(region: str, rng: random.Random, count: int) -> list[str]:
     """``count`` valid mobile numbers of ``region`` (E.164), varied from its example number."""
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        raise ValueError(f"libphonenumber has no example mobile for {region}")
     national = str(example.national_number)
     found: list[str] = []
     while len(found) < count:
