@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from watchlist.demo import vbulletin
 from watchlist.demo.catalog import CATALOG, spec
 from watchlist.engines import THRESHOLD, Page, ProbeAnswer, detect, probes_for
 
@@ -126,11 +127,11 @@ def test_versions_come_from_the_generator_tag_and_name_vbulletin_4_and_5() -> No
     assert found.name == "vBulletin 5"
 
 
-def test_engines_without_a_preset_are_named_all_the_same() -> None:
+def test_engines_with_and_without_a_preset_are_named_all_the_same() -> None:
     labels = {e: detect(_snippet(e)).label for e in ("mybb", "vbulletin", "flarum")}
     assert labels["mybb"] == "MyBB (preset: mybb)"
     assert labels["flarum"] == "Flarum — no preset yet"
-    assert labels["vbulletin"].endswith("— no preset yet")
+    assert labels["vbulletin"] == "vBulletin 4.2.5 (preset: vbulletin)"
     assert detect(_snippet("phpbb")).label == "phpBB (preset: phpbb)"
     assert detect(_snippet("telegram")).label.endswith("(type: telegram)")
 
@@ -280,3 +281,11 @@ def test_saved_pages_of_real_and_demo_software_are_named_right(
     for path in sorted((PAGES / folder).glob("*.html")):
         found = detect(Page("http://127.0.0.1:8000/page", html=path.read_text(encoding="utf-8")))
         assert (found.engine.key if found.engine else None) == engine, path.name
+
+
+def test_the_vbulletin_5_demo_pages_are_named_vbulletin_5_with_its_preset() -> None:
+    site = vbulletin.VbulletinSite(version=5)
+    for target in (site.board_path(2, 1), site.thread_path(1, 1)):
+        page = site.render(target)
+        found = detect(Page("http://127.0.0.1:8774" + target, html=page.body.decode("utf-8")))
+        assert found.label == "vBulletin 5.7.5 (preset: vbulletin)", target

@@ -23,7 +23,7 @@ from scrapy.utils.test import get_crawler
 
 from crawlers.items import PostItem, ThreadDone
 from crawlers.spiders.forum import ForumSpider
-from watchlist.demo import mybb, phpbb, smf, wordpress, xenforo
+from watchlist.demo import mybb, phpbb, smf, vbulletin, wordpress, xenforo
 from watchlist.demo.page import Page
 from watchlist.demo.world import DemoPost, World
 from watchlist.presets import PRESETS
@@ -267,7 +267,7 @@ def test_a_site_config_selector_overrides_only_that_selector_of_the_preset(
     assert not [o for o in out if isinstance(o, Request)]  # the site's next_page: none here
 
 
-@pytest.mark.parametrize("engine", ["phpbb", "smf", "xenforo", "mybb"])
+@pytest.mark.parametrize("engine", ["phpbb", "smf", "xenforo", "mybb", "vbulletin"])
 def test_a_site_on_a_known_engine_needs_no_selectors(engine: str) -> None:
     site = SiteConfig(type="forum", name="x", engine=engine, start_urls=["https://x.example/"])
     selectors = site.resolved_selectors()
@@ -286,6 +286,7 @@ def test_a_site_on_a_known_engine_needs_no_selectors(engine: str) -> None:
         ("demo-xenforo", lambda: xenforo.site_config("http://127.0.0.1:8768")),
         ("demo-wordpress", lambda: wordpress.site_config("http://127.0.0.1:8772")),
         ("demo-mybb", lambda: mybb.site_config("http://127.0.0.1:8773")),
+        ("demo-vbulletin", lambda: vbulletin.site_config("http://127.0.0.1:8774")),
     ],
 )
 def test_the_shipped_demo_config_starts_where_the_demo_site_does(name: str, make: object) -> None:

@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli, write_site
 from sqlmodel import select
 
-from watchlist.demo import mybb, phpbb, smf, wordpress, xenforo
+from watchlist.demo import mybb, phpbb, smf, vbulletin, wordpress, xenforo
 from watchlist.demo.server import RunningServer, serve
 from watchlist.demo.world import World
 from watchlist.sites import SiteConfig
@@ -31,7 +31,12 @@ pytestmark = pytest.mark.slow
 
 
 DemoForum = (
-    phpbb.PhpbbSite | smf.SmfSite | xenforo.XenforoSite | wordpress.WordpressSite | mybb.MybbSite
+    phpbb.PhpbbSite
+    | smf.SmfSite
+    | xenforo.XenforoSite
+    | wordpress.WordpressSite
+    | mybb.MybbSite
+    | vbulletin.VbulletinSite
 )
 
 
@@ -58,6 +63,14 @@ DEMOS = {
         lambda w, _: wordpress.WordpressSite(w), wordpress.site_config, wordpress.SEED
     ),
     "mybb": Demo(lambda w, _: mybb.MybbSite(w), mybb.site_config, mybb.SEED, minutes=True),
+    "vbulletin4": Demo(
+        lambda w, _: vbulletin.VbulletinSite(w, 4), vbulletin.site_config, vbulletin.SEED, True
+    ),
+    "vbulletin5": Demo(
+        lambda w, _: vbulletin.VbulletinSite(w, 5),
+        lambda url, name: vbulletin.site_config(url, name, version=5),
+        vbulletin.SEED_5,
+    ),
 }
 
 

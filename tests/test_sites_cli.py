@@ -156,6 +156,11 @@ def test_add_writes_the_preset_config_and_dry_runs_it_outside_the_users_database
 NEW_PRESETS = {
     "demo-wordpress": ("/category/otc-2/", "WordPress 6.9", "REST API link (api.w.org)"),
     "demo-mybb": ("/forumdisplay.php?fid=2", "MyBB", "MyBB script (var my_post_key ="),
+    "demo-vbulletin": (
+        "/forumdisplay.php?f=2",
+        "vBulletin 4.2.5",
+        'markup <html id="vbulletin_html"> (vBulletin 4)',
+    ),
 }
 
 

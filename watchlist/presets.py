@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from watchlist.selectors import Selectors
 
-ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress", "mybb")
+ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress", "mybb", "vbulletin")
 
 
 PRESETS: dict[str, Selectors] = {
@@ -131,5 +131,25 @@ PRESETS: dict[str, Selectors] = {
         author=".author_information .largetext",
         posted_at="span.post_date",
         permalink=".post_head a[href*='#pid']",
+    ),
+    # vBulletin 4 and 5 (not open source: modelled on public descriptions of its pages).
+    # vB4: forumdisplay.php?f=<id>&page=<n>, showthread.php?t=<id>&page=<n> (or
+    # showthread.php/<id>-<slug>/page<n>); posts li#post_<pid> in ol#posts, text in
+    # div#post_message_<pid> > blockquote, permalinks …&p=<pid>&viewfull=1#post<pid>
+    # (a.postcounter). vB5: /forum/<channel>/<id>-<slug>/page<n>; posts li[data-node-id] in
+    # ul.conversation-list, text div[itemprop=text], <time itemprop=dateCreated datetime>,
+    # permalinks <topic>?p=<node>#post<node> (a.b-post__count). Marks: the reply count (the
+    # last-post date says "Today"). Dates "m-d-Y, h:i A" where no datetime is given.
+    "vbulletin": Selectors(
+        thread_row="li.threadbit, tr.topic-item",
+        thread_links="h3.threadtitle a.title, a.topic-title",
+        thread_mark="ul.threadstats li:first-child, .cell-count .posts-count",
+        next_page="span.prev_next a[rel=next], link[rel=next]",
+        title="#pagetitle .threadtitle, h1.main-title",
+        post="ol#posts > li[id^=post_], ul.conversation-list > li[data-node-id]",
+        post_body="div[id^=post_message_] > blockquote, div.attachments, div[itemprop=text]",
+        author="div.userinfo a.username, [itemprop=author] .author",
+        posted_at="span.postdate span.date, time[itemprop=dateCreated]",
+        permalink="a.postcounter, a.b-post__count",
     ),
 }

@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from watchlist.demo import ads, discourse, mybb, phpbb, smf, telegram, wordpress, xenforo
+from watchlist.demo import (
+    ads,
+    discourse,
+    mybb,
+    phpbb,
+    smf,
+    telegram,
+    vbulletin,
+    wordpress,
+    xenforo,
+)
 from watchlist.demo.configs import shipped_config
 from watchlist.demo.discuz import DiscuzSite
 from watchlist.demo.server import DemoSite
@@ -51,6 +61,7 @@ CATALOG: tuple[DemoSpec, ...] = (
     ),
     DemoSpec("demo-wordpress", wordpress.DEMO_PORT, lambda _base: wordpress.WordpressSite()),
     DemoSpec("demo-mybb", mybb.DEMO_PORT, lambda _base: mybb.MybbSite()),
+    DemoSpec("demo-vbulletin", vbulletin.DEMO_PORT, lambda _base: vbulletin.VbulletinSite()),
 )
 
 
