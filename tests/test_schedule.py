@@ -323,3 +323,20 @@ def test_a_schedule_the_scheduler_cannot_keep_fails_the_start_in_one_line(
     assert result.returncode == 2
     assert result.stderr.startswith("error: site 'forum': schedule '0 0 1 * 1' names both")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_once_on_postgresql_runs_the_due_site_and_records_its_run(
+    tmp_path: Path, postgres_url: str, forum: RunningServer
+) -> None:
+    seeds = tmp_path / "seeds"
+    write_site(seeds, site_config(forum, "forum", YEARLY))
+
+    first = once(tmp_path, postgres_url, seeds)
+    again = once(tmp_path, postgres_url, seeds)
+
+    assert first.returncode == 0, first.stderr
+    assert "forum: never run" in first.stderr and "1 crawls started: 1 ok" in first.stdout
+    assert again.returncode == 0 and "forum: not due: next run at" in again.stderr
+    (run,) = runs_of(postgres_url, "forum")
+    assert run.ok and run.posts == len(list(WORLD.posts()))
