@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli, wait_for_posts, write_site
+from conftest import run_cli, write_site
 from sqlalchemy import create_engine, text
 
 from watchlist import settings
@@ -154,6 +154,26 @@ def finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
     return done
 
 
+def wait_for_stored_posts(db: str, at_least: int, worker: subprocess.Popen[str]) -> None:
+    """Poll the store until it holds ``at_least`` posts, while ``worker`` still runs."""
+    engine = create_engine(db)
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline:
+            assert worker.poll() is None, "the worker ended before it could be killed"
+            with engine.connect() as connection:
+                try:
+                    posts = connection.execute(text("SELECT count(*) FROM posts")).scalar_one()
+                except Exception:  # the tables are not there yet
+                    posts = 0
+            if posts >= at_least:
+                return
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"fewer than {at_least} posts stored after 180 s")
+
+
 def create_store(db: str) -> None:
     open_store(db).close()  # migrations once, before the workers start
 
@@ -225,10 +245,16 @@ def test_a_worker_killed_midway_loses_nothing_and_the_others_finish(
     reset_hits(big_server)
     procs = start_workers(3, big_seeds, postgres_url, redis_prefix)
     victim = procs[1]
-    wait_for_posts(postgres_url, 600, victim)  # type: ignore[arg-type]
-    victim.send_signal(signal.SIGKILL)
-    victim.wait()
-    results = finish([procs[0], procs[2]])
+    try:
+        wait_for_stored_posts(postgres_url, 600, victim)
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate()
+        results = finish([procs[0], procs[2]])
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     for code, _out, err in results:
         assert code == 0, err[-3000:]
     assert "leases of 1 lost workers requeued" in "".join(err for _c, _o, err in results)
