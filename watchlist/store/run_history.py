@@ -71,13 +71,3 @@ def runs_by_site(
         for run in session.execute(query).scalars():
             found.setdefault(run.site, []).append(run)
     return found
-
-
-def running_sites(store: Store) -> dict[str, list[int]]:
-    """``{site: ids of its rows still marked running}`` (a crawl may be on, or killed)."""
-    query = select(RUNS.c.site, RUNS.c.id).where(RUNS.c.finish_reason == RUNNING)
-    found: dict[str, list[int]] = {}
-    with store.read() as session:
-        for site, run_id in session.execute(query):
-            found.setdefault(site, []).append(int(run_id))
-    return found
