@@ -20,6 +20,7 @@ from crawlers.health import (
     failure_classes,
     requests_failed,
 )
+from watchlist.presets import JSON_ENGINES
 from watchlist.sites import Expectations, SiteConfig
 from watchlist.store import RunRecord
 
@@ -258,7 +259,7 @@ def report_of(
 def crawl_notes(site: SiteConfig) -> list[str]:
     """What a user should know about how the site is crawled (shown once per crawl)."""
     notes: list[str] = []
-    forum = site.type == "forum" and site.engine != "discourse"
+    forum = site.type == "forum" and site.engine not in JSON_ENGINES
     if forum and site.resolved_selectors().thread_mark is None:
         notes.append("every thread re-read: no thread_mark")
     return notes

@@ -84,6 +84,10 @@ def spider_for(site: SiteConfig) -> type[SiteSpider]:
         from crawlers.spiders.discourse import DiscourseSpider
 
         return DiscourseSpider
+    if site.engine == "flarum":
+        from crawlers.spiders.flarum import FlarumSpider
+
+        return FlarumSpider
     if site.render != "http":
         raise ConfigError(f"site {site.name!r}: a forum is crawled with render: http")
     return ForumSpider

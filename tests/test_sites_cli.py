@@ -161,6 +161,7 @@ NEW_PRESETS = {
         "vBulletin 4.2.5",
         'markup <html id="vbulletin_html"> (vBulletin 4)',
     ),
+    "demo-flarum": ("/t/otc-2", "Flarum", 'Flarum markup (id="flarum-loading")'),
 }
 
 

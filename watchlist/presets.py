@@ -13,15 +13,27 @@ selectors a forum crawl reads (``watchlist.sites.Selectors`` documents each):
 A mark must not hold view counts (they move on every read, so the thread would be re-fetched
 on every crawl).
 
-Discourse is read through its public JSON endpoints, not its HTML: its spider needs no
-selectors, and its preset is empty.
+Discourse and Flarum are read through their public JSON APIs, not their HTML
+(:data:`JSON_ENGINES`): their spiders need no selectors, and they have no preset.
 """
 
 from __future__ import annotations
 
 from watchlist.selectors import Selectors
 
-ENGINES = ("discuz", "phpbb", "smf", "xenforo", "discourse", "wordpress", "mybb", "vbulletin")
+ENGINES = (
+    "discuz",
+    "phpbb",
+    "smf",
+    "xenforo",
+    "discourse",
+    "wordpress",
+    "mybb",
+    "vbulletin",
+    "flarum",
+)
+# Engines read through their public JSON APIs by a spider of their own: no selectors.
+JSON_ENGINES = ("discourse", "flarum")
 
 
 PRESETS: dict[str, Selectors] = {

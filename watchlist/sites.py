@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from watchlist.addresses import is_private_host, parse_ip
 from watchlist.errors import ConfigError
-from watchlist.presets import ENGINES, PRESETS
+from watchlist.presets import ENGINES, JSON_ENGINES, PRESETS
 from watchlist.selectors import Selectors
 
 SiteType = Literal["forum", "ads", "telegram"]
@@ -192,7 +192,7 @@ class SiteConfig(BaseModel):
             raise ValueError("a telegram site is read over http, with no engine")
         if self.engine is not None and self.type != "forum":
             raise ValueError(f"engine {self.engine!r} is a forum engine; set type: forum")
-        if self.engine != "discourse":
+        if self.engine not in JSON_ENGINES:
             selectors = self.resolved_selectors()
             missing = [k for k in REQUIRED[self.type] if getattr(selectors, k) is None]
             if missing:

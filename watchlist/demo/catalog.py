@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from watchlist.demo import (
     ads,
     discourse,
+    flarum,
     mybb,
     phpbb,
     smf,
@@ -62,6 +63,7 @@ CATALOG: tuple[DemoSpec, ...] = (
     DemoSpec("demo-wordpress", wordpress.DEMO_PORT, lambda _base: wordpress.WordpressSite()),
     DemoSpec("demo-mybb", mybb.DEMO_PORT, lambda _base: mybb.MybbSite()),
     DemoSpec("demo-vbulletin", vbulletin.DEMO_PORT, lambda _base: vbulletin.VbulletinSite()),
+    DemoSpec("demo-flarum", flarum.DEMO_PORT, lambda _base: flarum.FlarumSite()),
 )
 
 
