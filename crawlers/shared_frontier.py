@@ -57,8 +57,8 @@ redis.call('HSET', KEYS[2], lease, item[2] .. '\\n' .. item[1])
 return {lease, item[1]}
 """
 
-# KEYS: crawl, queue, leases, workers, stats; ARGV: worker, now, stale, ttl, stats json,
-# leaving (1: requeue this worker's own leases and leave), crawl id
+# KEYS: crawl, queue, leases, workers, stats, seen, lease_seq; ARGV: worker, now, stale, ttl,
+# stats json, leaving (1: requeue this worker's own leases and leave), crawl id
 _BEAT = """
 if redis.call('HGET', KEYS[1], 'id') ~= ARGV[7] then return {0, 0, 0} end
 local now = tonumber(ARGV[2])
@@ -92,7 +92,7 @@ if seeding and seeder and gone[seeder] and not leaving then
   redis.call('HSET', KEYS[1], 'seeder', ARGV[1])
   reseed = 1
 end
-for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+for i = 1, 7 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 return {requeued, #dead, reseed}
 """
 
@@ -206,7 +206,10 @@ class Frontier:
     def heartbeat(self, stats: Mapping[str, Any], leaving: bool = False) -> Beat:
         """Say this worker is alive (or leaving) with its counters; requeue the dead's leases."""
         found = self._beat(
-            keys=[self.key(n) for n in ("crawl", "queue", "leases", "workers", "stats")],
+            keys=[
+                self.key(n)
+                for n in ("crawl", "queue", "leases", "workers", "stats", "seen", "lease_seq")
+            ],
             args=[
                 self.worker,
                 time.time(),

@@ -147,8 +147,11 @@ def work_sites(
         return [_finish(work, store) for work in works]
     except BaseException:
         for work in works:  # hand this worker's leases back at once
+            counts = _counts(work)
+            # Its unfinished share goes back to the queue: the others finish it.
+            counts["problem"] = None
             try:
-                work.frontier.heartbeat(_counts(work), leaving=True)
+                work.frontier.heartbeat(counts, leaving=True)
             except redis.RedisError:
                 logger.warning("%s: leases left to expire", work.site.name)
         raise
