@@ -88,6 +88,10 @@ def spider_for(site: SiteConfig) -> type[SiteSpider]:
         from crawlers.spiders.flarum import FlarumSpider
 
         return FlarumSpider
+    if site.engine == "nodebb":
+        from crawlers.spiders.nodebb import NodebbSpider
+
+        return NodebbSpider
     if site.render != "http":
         raise ConfigError(f"site {site.name!r}: a forum is crawled with render: http")
     return ForumSpider

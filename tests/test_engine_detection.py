@@ -131,7 +131,8 @@ def test_engines_with_and_without_a_preset_are_named_all_the_same() -> None:
     labels = {e: detect(_snippet(e)).label for e in ("mybb", "vbulletin", "flarum")}
     assert labels["mybb"] == "MyBB (preset: mybb)"
     assert labels["flarum"] == "Flarum (preset: flarum)"
-    assert detect(_snippet("nodebb")).label == "NodeBB — no preset yet"
+    assert detect(_snippet("nodebb")).label == "NodeBB (preset: nodebb)"
+    assert detect(_snippet("invision")).label == "Invision Community — no preset yet"
     assert labels["vbulletin"] == "vBulletin 4.2.5 (preset: vbulletin)"
     assert detect(_snippet("phpbb")).label == "phpBB (preset: phpbb)"
     assert detect(_snippet("telegram")).label.endswith("(type: telegram)")

@@ -162,6 +162,7 @@ NEW_PRESETS = {
         'markup <html id="vbulletin_html"> (vBulletin 4)',
     ),
     "demo-flarum": ("/t/otc-2", "Flarum", 'Flarum markup (id="flarum-loading")'),
+    "demo-nodebb": ("/category/2/otc-2", "NodeBB", "header X-Powered-By: NodeBB"),
 }
 
 

@@ -13,7 +13,7 @@ selectors a forum crawl reads (``watchlist.sites.Selectors`` documents each):
 A mark must not hold view counts (they move on every read, so the thread would be re-fetched
 on every crawl).
 
-Discourse and Flarum are read through their public JSON APIs, not their HTML
+Discourse, Flarum and NodeBB are read through their public JSON APIs, not their HTML
 (:data:`JSON_ENGINES`): their spiders need no selectors, and they have no preset.
 """
 
@@ -31,9 +31,10 @@ ENGINES = (
     "mybb",
     "vbulletin",
     "flarum",
+    "nodebb",
 )
 # Engines read through their public JSON APIs by a spider of their own: no selectors.
-JSON_ENGINES = ("discourse", "flarum")
+JSON_ENGINES = ("discourse", "flarum", "nodebb")
 
 
 PRESETS: dict[str, Selectors] = {

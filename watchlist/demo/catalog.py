@@ -16,6 +16,7 @@ from watchlist.demo import (
     discourse,
     flarum,
     mybb,
+    nodebb,
     phpbb,
     smf,
     telegram,
@@ -64,6 +65,7 @@ CATALOG: tuple[DemoSpec, ...] = (
     DemoSpec("demo-mybb", mybb.DEMO_PORT, lambda _base: mybb.MybbSite()),
     DemoSpec("demo-vbulletin", vbulletin.DEMO_PORT, lambda _base: vbulletin.VbulletinSite()),
     DemoSpec("demo-flarum", flarum.DEMO_PORT, lambda _base: flarum.FlarumSite()),
+    DemoSpec("demo-nodebb", nodebb.DEMO_PORT, lambda _base: nodebb.NodebbSite()),
 )
 
 
