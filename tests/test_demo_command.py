@@ -1,6 +1,6 @@
 """`watchlist demo` serves every bundled demo site, crawls them all, and a re-run adds nothing.
 
-It binds the demo's fixed ports (8765-8771), exactly as a user's `make demo` does.
+It binds the demo's fixed ports (8765-8776), exactly as a user's `make demo` does.
 """
 
 from __future__ import annotations
