@@ -137,3 +137,43 @@ def test_account_spans_cover_the_value_only() -> None:
     (handle,) = extract(text).handles
     assert text[handle.start : handle.end] == "yunqw520"
     assert handle.provider == "wechat"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("테더 매입합니다. 카톡 usdt_kim77 로 연락주세요", "usdt_kim77"),
+        ("코인 현금화\n카톡ID：CoinCash_Seoul\n24시간", "coincash_seoul"),
+        ("Selling USDT for KRW, kakao: busan-coin88, meet", "busan-coin88"),
+        ("USDT OTC Korea — KakaoTalk: han_river_otc", "han_river_otc"),
+        ("💰테더 삽니다💰 카톡 👉 gangnam.usdt 👈 바로 답장", "gangnam.usdt"),
+        ("tether.park 이 제 카카오톡 아이디예요", "tether.park"),
+    ],
+)
+def test_a_kakaotalk_cue_and_an_id_give_a_lower_cased_kakaotalk_handle(
+    text: str, value: str
+) -> None:
+    assert [(h.kind, h.value) for h in extract(text).handles] == [("kakaotalk", value)]
+
+
+@pytest.mark.parametrize("text", ["kakao pay 로 송금", "카톡 아이디 알려주세요", "kakao bank"])
+def test_a_kakaotalk_cue_without_an_id_gives_nothing(text: str) -> None:
+    assert extract(text).handles == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系电话：18620457731\n微信：同上",
+        "手机：18620457731\n上面号码微信同号，加的时候备注U",
+        "Phone: 18620457731\nWeChat: same as above",
+    ],
+)
+def test_wechat_bound_by_reference_to_a_phone_above_is_that_phone(text: str) -> None:
+    kinds = {(h.kind, h.value) for h in extract(text).handles}
+    assert kinds == {("phone", "+8618620457731"), ("wechat", "+8618620457731")}
+
+
+def test_a_q_cue_glued_to_a_qq_number_is_no_wechat_id_in_q_v_same() -> None:
+    handles = extract("联系Q3051228841（q、v同号）").handles
+    assert [(h.kind, h.value) for h in handles] == [("qq", "3051228841")]

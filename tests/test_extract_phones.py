@@ -182,3 +182,59 @@ def test_chinese_mobile_check_agrees_with_libphonenumber() -> None:
         for _ in range(3):
             number = f"{head}{rnd.randrange(10**7):07d}"
             assert cn_mobile(number) == e164(number, "CN"), number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("雅加达面交，联系 0812-2299-6514 (+62)", "+6281222996514"),
+        ("曼谷收U，电话 081 229 9651 (TH)，微信另问", "+66812299651"),
+        ("Call or text: 0802 187 0741 (Nigeria line)", "+2348021870741"),
+        ("Ada yang kenal 012-358 1539 (Malaysia)?", "+60123581539"),
+        ("Viber/Call PH 0905 139 4604", "+639051394604"),
+        ("Kenya line: 0712 063834 (calls & SMS)", "+254712063834"),
+        ("Türkiye hattı 0501 218 33 06", "+905012183306"),
+        ("越南電話 0912 750 806", "+84912750806"),
+        ("台灣門號 0912-728-365", "+886912728365"),
+        ("US number 201–581–2435", "+12015812435"),
+        ("美国电话 (201) 599-9620，微信 meiguo", "+12015999620"),
+        ("Россия, тел./WhatsApp 8 (912) 374-96-04", "+79123749604"),
+    ],
+)
+def test_a_national_number_is_a_phone_where_the_post_states_its_country(
+    text: str, value: str
+) -> None:
+    assert [(h.kind, h.value) for h in extract(text).handles] == [("phone", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mpesa: + 2 5 4 7 2 2 4 1 8 3 0 6", "+254722418306"),
+        ("Call  + 1   2 0 1   5 9 1   0 5 0 2", "+12015910502"),
+        ("wh@tsapp +234 – 813 – 402 – 7759 now", "+2348134027759"),
+    ],
+)
+def test_a_plus_number_spaced_widely_or_with_dashes_is_one_phone(text: str, value: str) -> None:
+    assert [h.value for h in extract(text).handles if h.kind == "phone"] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("연락처: 010-2070-1629", "+821020701629"),
+        ("USDT 원화 환전, 카톡 010-2079-5991 (번호로 친구추가)", "+821020795991"),
+    ],
+)
+def test_a_korean_mobile_after_a_korean_cue_is_a_phone_not_a_kakaotalk_id(
+    text: str, value: str
+) -> None:
+    assert [(h.kind, h.value) for h in extract(text).handles] == [("phone", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["contact us 0905 139 4604", "call 0802 187 0741 now", "(201) 599-9620", "0812 3456 (note)"],
+)
+def test_a_national_number_without_a_stated_country_is_not_a_phone(text: str) -> None:
+    assert [h for h in extract(text).handles if h.kind == "phone"] == []

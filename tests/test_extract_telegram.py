@@ -98,3 +98,33 @@ def test_a_cue_before_a_bare_name_or_a_marked_spaced_name_gives_a_username(
 )
 def test_words_after_english_cues_and_mass_mentions_are_not_usernames(text: str) -> None:
     assert telegram(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("超商代碼也可以換U～ taiwan_coinman 是我的飛機", "taiwan_coinman"),
+        ("Instant cashout — kenya_otc_desk on telegram, text me", "kenya_otc_desk"),
+        ("london_otc_mike is my telegram, ignore impostors", "london_otc_mike"),
+        ("saigon_otc247 là telegram của mình nhé", "saigon_otc247"),
+    ],
+)
+def test_a_name_written_before_its_telegram_cue_is_a_handle(text: str, value: str) -> None:
+    assert [(h.kind, h.value) for h in extract(text).handles] == [("telegram", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "message me on telegram",
+        "微信：hao843 电报见主页",
+        "Python: @dataclass(frozen=True) class Rate: pass",
+        "CSS: @media (max-width: 768px) { .price { color: red } }",
+        "В Java аннотация @Override и @Deprecated",
+        "npm install @solana/web3.js and @types/node",
+        "Follow @BNMofficial and @SecComMY on X for scam alerts",
+        "想換U的可以加我LINE：@coin_tw520（官方帳號）",
+    ],
+)
+def test_code_platform_accounts_and_plain_words_are_no_telegram_handles(text: str) -> None:
+    assert [h for h in extract(text).handles if h.kind == "telegram"] == []

@@ -8,7 +8,14 @@ says ``同号`` ("same number"), the value right before it — belongs to every 
   ``qq`` with its Chinese national digits;
 - an email: ``alipay`` with the address (the email stays an ``email``);
 - a bare token: a WeChat ID (``[a-zA-Z][-_a-zA-Z0-9]{5,19}``, lower-cased), a QQ number (5–11
-  digits, no leading zero, not an amount such as ``50000 U``) or a Telegram username.
+  digits, no leading zero, not an amount such as ``50000 U``), a Telegram username or a
+  KakaoTalk ID (4–20 letters, digits, ``.``, ``_``, ``-``; lower-cased).
+
+A chain whose value is a reference (``微信：同上``, ``WeChat: same as above``, ``上面号码微信同号``)
+binds its providers to the closest phone or email written before it. A Telegram name or KakaoTalk
+ID may also come before its cue (``usdt_king 是我的飞机``, ``name is my telegram``, ``name on
+telegram``): then it must hold a digit, ``_``, ``.`` or ``-``. Emoji may stand between a cue and
+its value (``카톡 👉 name``).
 
 Rules where the contract is silent: a WeChat ID made of letters only needs an explicit label
 (a ``:``, ``号`` or ``id`` between cue and value) so that ``wechat please`` is not an ID, and after
@@ -32,13 +39,16 @@ from watchlist.extract.telegram import NOT_USERNAMES
 
 _GAP = re.compile(
     r"(?:[ \t:：=\-—>→（）()\[\]【】「」《》<>\"'“”/、,，&|~]|手机号码|手机号|手机|电话|号码"
+    # Emoji and pictographs between a cue and its value ("카톡 👉 name"), but never ✈ (a cue).
+    r"|[\U0001F000-\U0001FAFF\u2190-\u21ff\u2600-\u2707\u2709-\u27bf\u2b00-\u2bff]"
+    r"|아이디|계정"
     r"|号|邮箱|账号|帐号|账户|帐户|no\.|是|为|吗|呢|另加|请加|加|我|本人|个|只有|仅|唯一|一下"
     r"|同号|也是|或|和"
     # An English label word glued to what follows is the start of the value: "V iduijin351".
     r"|(?:userid|uid|id|same number|same|number|account|mobile|phone|email|is)(?![a-z0-9_]))"
     r"{0,12}+"
 )
-_LABELLED = re.compile(r"[:：=]|号|id")
+_LABELLED = re.compile(r"[:：=]|号|id|아이디")
 _WECHAT_ID = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9@]|\.[A-Za-z0-9])", re.ASCII)
 _WECHAT_ID_END = re.compile(r"(?<![-_A-Za-z0-9@.])[A-Za-z][-_A-Za-z0-9]{5,19}$", re.ASCII)
 _WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_\-]{4,30}(?![A-Za-z0-9_\-])", re.I | re.A)
@@ -51,8 +61,29 @@ _AMOUNT_AFTER = re.compile(
 _TG_NAME = re.compile(
     r"[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9](?![A-Za-z0-9_@]|\.[A-Za-z0-9])", re.ASCII
 )
+# A KakaoTalk ID: 4–20 letters, digits, ".", "_", "-" (ARCHITECTURE.md), not a domain's start.
+_KAKAO_ID = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._\-]{2,18}[A-Za-z0-9])(?![A-Za-z0-9._\-@]|\.[A-Za-z0-9])", re.ASCII
+)
+_LETTERS_ONLY = re.compile(r"[A-Za-z]+", re.ASCII)
+# A value given earlier and referred to: "微信：同上", "WeChat: same as above", "同手机".
+_SAME_AS_ABOVE = re.compile(
+    r"(?:同上|同手机|同电话|同號|同手機|同电话号|same as above|same as phone)"
+)
+_ABOVE_BEFORE = re.compile(r"(?:上面|上述|以上|上方)[的]?(?:号码|号|手机|电话|號碼)?\s{0,2}$")
+# A one-letter cue glued to digits ("Q3051228841") is a cue and a number, never an ID.
+_CUE_AND_NUMBER = re.compile(r"(?:q|qq|v|vx|wx)[0-9]+", re.ASCII | re.IGNORECASE)
+# A name written before its cue, joined by a possessive or "on": "usdt_king 是我的飞机",
+# "name is my telegram", "name on telegram", "name là telegram của mình", "name 이 제 카카오톡".
+_NAME_BEFORE_CUE = re.compile(
+    r"(?<![A-Za-z0-9._\-@/#])([A-Za-z][A-Za-z0-9._\-]{3,31})[ ]{0,2}"
+    r"(?:是我的|是我|就是我的|is my|is our|on|là|이 제|가 제|이|가|는)?[ ]{0,2}$",
+    re.ASCII,
+)
+CUE_AFTER_REACH = 48
 _BACK_GAP = " \t(（[【:：,，、同"
 _HAS_DIGIT = re.compile(r"[0-9_\-]")
+_HAS_NAME_MARK = re.compile(r"[0-9_.\-]")
 _GLUED_LABEL = re.compile(r"(?:userid|uid|id|number|account|mobile|phone|email|tel)(?=[a-z0-9+])")
 # A label word glued to digits alone is a label and a number, not an ID: "mobile13800138000".
 _LABEL_AND_NUMBER = re.compile(
@@ -80,17 +111,26 @@ def find_accounts(
     views = _Views(text, digits, lowered, base)
     found: list[Handle] = []
     index = 0
+    values_at: set[int] = set()
     while index < len(hits):
         chain_start, providers, labelled, same, value_at, index, single = _chain(
             lowered, hits, index
         )
+        values_at.add(value_at)
         same = same or lowered[max(0, chain_start - 2) : chain_start].endswith(("同", "同("))
         cjk_cue = not lowered[hits[index - 1][0]].isascii() if index else False
         if providers <= {"whatsapp", "signal", "line"}:
             continue
+        reference = _SAME_AS_ABOVE.search(lowered, hits[index - 1][1], value_at + 14)
+        if (reference is not None and reference.start() <= value_at) or (
+            same and _ABOVE_BEFORE.search(lowered, max(0, chain_start - 8), chain_start)
+        ):
+            found.extend(_above(views, chain_start, providers))
+            continue
         found.extend(_after(views, value_at, providers, (labelled, cjk_cue, single, same)))
         if same:
             found.extend(_before(views, chain_start, providers))
+    found.extend(_cue_after(views, hits, values_at))
     if "wxid_" in lowered:
         found.extend(
             Handle("wechat", m.group().lower(), m.start(), m.end(), "wechat")
@@ -193,6 +233,10 @@ def _after(
         handle = _qq(views, _QQ.match(views.digits, at))
         if handle is not None:
             out.append(handle)
+    if "kakaotalk" in providers and not same:
+        match = _KAKAO_ID.match(views.text, at)
+        if match is not None and (labelled or not _LETTERS_ONLY.fullmatch(match.group())):
+            out.append(Handle("kakaotalk", match.group().lower(), at, match.end(), "kakaotalk"))
     if "telegram" in providers and not same:
         match = _TG_NAME.match(views.text, at)
         if (
@@ -231,6 +275,47 @@ def _before(views: _Views, chain_start: int, providers: set[str]) -> list[Handle
     if "wechat" in providers:
         # Only a letter-first token is a WeChat ID: "632144 q、v同号" gives qq alone.
         match = _WECHAT_ID_END.search(views.text, low, end)
-        if match is not None and _HAS_DIGIT.search(match.group()):
+        if (
+            match is not None
+            and _HAS_DIGIT.search(match.group())
+            and not _CUE_AND_NUMBER.fullmatch(match.group())
+        ):
             out.append(Handle("wechat", match.group().lower(), match.start(), end, "wechat"))
+    return out
+
+
+def _above(views: _Views, chain_start: int, providers: set[str]) -> list[Handle]:
+    """The accounts a chain binds to the closest phone or email written before it (同上)."""
+    ends = [end for end in views.by_end if end <= chain_start]
+    if not ends:
+        return []
+    return _bound(views.by_end[max(ends)], providers)
+
+
+def _cue_after(
+    views: _Views, hits: list[tuple[int, int, str]], values_at: set[int]
+) -> list[Handle]:
+    """Telegram names and KakaoTalk IDs written just before their cue (``name 是我的飞机``).
+
+    The name must hold a digit, ``_``, ``.`` or ``-`` so that a word ("message on telegram")
+    never becomes one, and must not be the value of a cue before it (``微信：name 电报：…``)."""
+    out: list[Handle] = []
+    for start, _end, name in hits:
+        if name not in ("telegram", "kakaotalk"):
+            continue
+        match = _NAME_BEFORE_CUE.search(views.text, max(0, start - CUE_AFTER_REACH), start)
+        if (
+            match is None
+            or match.start(1) in values_at
+            or not _HAS_NAME_MARK.search(match.group(1))
+        ):
+            continue
+        token = match.group(1)
+        if name == "telegram":
+            tg = _TG_NAME.fullmatch(token)
+            if tg is None or token.lower() in NOT_USERNAMES or _NETWORK.fullmatch(token):
+                continue
+        elif _KAKAO_ID.fullmatch(token) is None:
+            continue
+        out.append(Handle(name, token.lower(), match.start(1), match.end(1), name))  # type: ignore[arg-type]
     return out

@@ -17,6 +17,7 @@ Kind = Literal[
     "eth",
     "tron",
     "payment_link",
+    "kakaotalk",
     "domain",
 ]
 Role = Literal["offered", "reported", "mentioned"]
@@ -33,13 +34,14 @@ KINDS: tuple[Kind, ...] = (
     "eth",
     "tron",
     "payment_link",
+    "kakaotalk",
     "domain",
 )
 ROLES: tuple[Role, ...] = ("offered", "reported", "mentioned")
 # The contract's entry kinds (ARCHITECTURE.md, "Entry kinds and canonical values"): what the
-# watchlist may hold and its filters accept — the extracted kinds and ``kakaotalk``, which the
-# contract names before the extractor finds it. One list for the CLI, the API and the exports.
-ENTRY_KINDS: tuple[str, ...] = (*KINDS[:-1], "kakaotalk", KINDS[-1])
+# watchlist may hold and its filters accept — every extracted kind. One list for the CLI, the
+# API and the exports.
+ENTRY_KINDS: tuple[str, ...] = KINDS
 
 
 class Handle(NamedTuple):

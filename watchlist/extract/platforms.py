@@ -1,13 +1,16 @@
-"""``@name`` on platforms whose own accounts are written that way: no Telegram handle there.
+"""``@name`` on platforms whose own accounts are written that way, and in code: no Telegram
+handle there.
 
 In OTC posts a bare ``@name`` is a Telegram username. A post that reads like Twitter/X, GitHub
 or GitLab, Instagram, TikTok, Weibo, Mastodon or Bluesky — it names the platform or uses its
-idioms (``tweet``, ``RT @``, ``x.com``, 推特, ``pull request``, ``merged``, ``cc @``, ``via @``)
-— writes that platform's accounts as ``@name``: there a bare ``@name`` is not a Telegram handle
-(the watchlist keeps no kind for those accounts), unless a Telegram cue (telegram, tg, 飞机,
-电报, ✈) stands within ``TELEGRAM_NEAR`` characters before it on its line (``TG: @name``) or
-just after it in the same clause (``@name on Telegram``). ``t.me/name`` and a cue with a bare
-name stay Telegram handles everywhere.
+idioms (``tweet``, ``RT @``, ``x.com``, 推特, ``pull request``, ``merged``, ``cc @``, ``via @``,
+``follow``, ``on X``, LINE's 官方帳號) — writes that platform's accounts as ``@name``; a post that
+reads like code (``{``, ``def``, ``import``, ``npm``, a language's name, ``annotation``) writes
+decorators, annotations and CSS at-rules that way (``@property``, ``@media``, ``@Override``).
+There a bare ``@name`` is not a Telegram handle (the watchlist keeps no kind for those),
+unless a Telegram cue (telegram, tg, 飞机, 电报, ✈) stands within ``TELEGRAM_NEAR`` characters
+before it on its line (``TG: @name``) or just after it in the same clause (``@name on
+Telegram``). ``t.me/name`` and a cue with a bare name stay Telegram handles everywhere.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ PLATFORM_WORDS = (
     "twitter|twitter.com|x.com|tweet|tweets|tweeted|retweet|retweets|retweeted|rt @|推特|推文|转推"
     "|github|github.com|gitlab|bitbucket|pull request|merge request|merged|pr #|lgtm"
     "|instagram|tiktok|抖音|微博|weibo|mastodon|bluesky|bsky|cc @|via @|h/t @"
+    "|on x|facebook|vk|вконтакте|line|官方帳號|官方账号|官方號|follow|takip|подписывайтесь"
+    "|shout out"
+    # Code: decorators, annotations, CSS at-rules and package scopes are written "@name" too.
+    "|{|def|import|npm|pip|java|python|kotlin|typescript|javascript|css|scss|spring|lombok"
+    "|annotation|аннотация|decorator|pytest|pushed"
 )
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 cues.register(

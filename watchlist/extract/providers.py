@@ -3,9 +3,10 @@
 Cues (lower-cased, normalized text, so ``微\u200b信``, ``支.付.宝`` and ``ＷｅＣｈａｔ`` are found):
 Alipay 支付宝 / zfb / alipay; WeChat 微信 / v信 / vx / wx / 薇 / 威信 / wechat /
 ``w e c h a t`` / a bare ``v``; QQ qq / 扣扣 / 扣 / 企鹅 / a bare ``q``; Telegram 飞机 / 纸飞机 /
-电报 / ✈ / tg / tele / telegram; WhatsApp, Signal; and LINE / Zalo / Viber / Kakao, which only
-exist so that their IDs are never taken for WeChat IDs. An ASCII cue may touch digits
-(``Q632144``, ``VX138…``) but not letters (``vxworks``, ``vs``).
+电报 / ✈ / tg / tele / telegram (and 飛機 / 電報); KakaoTalk 카톡 / 카카오톡 / kakao / kakaotalk;
+WhatsApp, Signal; and LINE / Zalo / Viber, which only exist so that their IDs are never taken
+for WeChat IDs. An ASCII cue may touch digits (``Q632144``, ``VX138…``) but not letters
+(``vxworks``, ``vs``).
 
 Rule for ``Handle.provider``: a kind that belongs to one service carries it itself (Telegram
 handles, WeChat, QQ, Alipay, payment links). A phone or email takes the closest fitting cue that
@@ -27,10 +28,12 @@ CUE_WORDS: dict[str, str] = {
     "alipay": "支付宝|支付寶|阿里支付|zfb|alipay",
     "wechat": "微信|威信|薇信|徽信|维信|薇|v信|vx|wx|wechat|weixin|w e c h a t|we chat|v",
     "qq": "qq|扣扣|扣|企鹅|q",
-    "telegram": "telegram|tele|tg|飞机|纸飞机|小飞机|电报|✈",
+    "telegram": "telegram|tele|tg|飞机|纸飞机|小飞机|电报|✈|телеграм|телега"
+    "|飛機|紙飛機|小飛機|電報",
     "whatsapp": "whatsapp|whats app|wh@tsapp|wa|瓦次",
     "signal": "signal",
-    "line": "line|zalo|viber|kakao|kakaotalk|skype",
+    "kakaotalk": "kakao|kakaotalk|kakao talk|카톡|카카오톡|카카오",
+    "line": "line|zalo|viber|skype",
 }
 _PROVIDER_OF = {word: name for name, words in CUE_WORDS.items() for word in words.split("|")}
 
@@ -46,10 +49,17 @@ cues.register(
 _WECHAT_SAME_NUMBER = re.compile(r"[ (（]{0,2}(?:微信|v信|vx|wx|v)同号")
 
 PROVIDERS_BY_KIND: dict[Kind, frozenset[str]] = {
-    "phone": frozenset({"whatsapp", "wechat", "alipay", "telegram", "signal", "qq", "line"}),
+    "phone": frozenset(
+        {"whatsapp", "wechat", "alipay", "telegram", "signal", "qq", "line", "kakaotalk"}
+    ),
     "email": frozenset({"alipay"}),
 }
-OWN_PROVIDER: dict[Kind, str] = {"alipay": "alipay", "wechat": "wechat", "qq": "qq"}
+OWN_PROVIDER: dict[Kind, str] = {
+    "alipay": "alipay",
+    "wechat": "wechat",
+    "qq": "qq",
+    "kakaotalk": "kakaotalk",
+}
 
 
 class ProviderCues:

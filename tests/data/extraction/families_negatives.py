@@ -214,7 +214,7 @@ def pure(c: Corpus) -> None:
         c,
         "neg_line_id",
         "en",
-        "KakaoTalk ID: krcoin77",
+        "Skype ID: krcoin77",
         "Viber ID: cryptoking77",
         "Line id fastrate2024 (Thailand only)",
         "Discord otcman#1234",
