@@ -108,3 +108,35 @@ def test_questions_and_public_contracts_are_mentioned_and_labelled_accounts_offe
 ) -> None:
     roles = {h.value: h.role for h in extract(text).handles}
     assert roles[value] == role
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        (
+            "Scam report: recovery.masters247@gmail.com took $400 and vanished. "
+            "If you were also scammed, WhatsApp me +234 802 174 4391",
+            {"recovery.masters247@gmail.com": "reported", "+2348021744391": "offered"},
+        ),
+        (
+            "텔레그램 @kr_fast_tether 사기입니다. "
+            "같은 피해 보신 분들 연락처 010-2086-0939 로 문자 주세요",
+            {"kr_fast_tether": "reported", "+821020860939": "offered"},
+        ),
+        (
+            "ОСТОРОЖНО МОШЕННИК! Телеграм @usdt_obmen_fast взял предоплату 200к и пропал.",
+            {"usdt_obmen_fast": "reported"},
+        ),
+        ("DOLANDIRICI UYARISI: +90 501 274 89 70 numaralı kişi", {"+905012748970": "reported"}),
+    ],
+)
+def test_a_warning_reports_the_scammer_and_offers_the_victims_own_contact(
+    text: str, roles: dict[str, str]
+) -> None:
+    got = {h.value: h.role for h in extract(text).handles}
+    assert got == roles
+
+
+def test_a_question_just_before_a_handle_makes_it_mentioned() -> None:
+    text = "Bu adres güvenilir mi? 0xE057C9C585cc5a9AfB9AEbD5409b6fed3cF80edC birisi istiyor"
+    assert [h.role for h in extract(text).handles] == ["mentioned"]

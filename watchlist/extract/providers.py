@@ -26,10 +26,12 @@ WINDOW = 16
 
 CUE_WORDS: dict[str, str] = {
     "alipay": "支付宝|支付寶|阿里支付|zfb|alipay",
-    "wechat": "微信|威信|薇信|徽信|维信|薇|v信|vx|wx|wechat|weixin|w e c h a t|we chat|v",
+    "wechat": "微信|威信|薇信|徽信|维信|薇|v信|vx|wx|wechat|weixin|w e c h a t|we chat|v"
+    # A single dot inside a two-character cue (a longer chain is removed by ``normalize``).
+    "|微.信|微·信|微-信",
     "qq": "qq|扣扣|扣|企鹅|q",
     "telegram": "telegram|tele|tg|飞机|纸飞机|小飞机|电报|✈|телеграм|телега"
-    "|飛機|紙飛機|小飛機|電報",
+    "|飛機|紙飛機|小飛機|電報|飞.机|电.报|텔레|텔레그램",
     "whatsapp": "whatsapp|whats app|wh@tsapp|wa|瓦次",
     "signal": "signal",
     "kakaotalk": "kakao|kakaotalk|kakao talk|카톡|카카오톡|카카오",

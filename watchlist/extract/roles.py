@@ -2,21 +2,26 @@
 
 Rule (simple on purpose; a later version learns from reviews):
 
-1. ``reported`` when a warning/report cue (骗子, 诈骗, 曝光, 举报, 黑名单, 避雷, 小心, 别信,
-   scam, fraud, beware, warning, report, …) lies within ``REPORT_BEFORE`` characters before
-   the handle or ``REPORT_AFTER`` after it on the same line. A cue does not count when it is
-   guarded (谨防诈骗, 防止被骗), dismissive (骗子勿扰, 骗子绕道) or inside a question
-   (``is 138… a scam?``, 是骗子吗).
-2. ``mentioned`` for a public contract address (``known``: every USDT post may name Tether's),
+1. ``offered`` when a first-person contact cue of a victim (联系我, 加我, contact me, WhatsApp me,
+   email me, 연락처, liên hệ, nitumie, …) lies within ``OFFER_BEFORE`` characters before the
+   handle (after the closest report cue) or ``OFFER_AFTER`` after it: "if you were also
+   scammed, WhatsApp me +234…" gives the poster's own number.
+2. ``reported`` when a warning/report cue (骗子, 诈骗, 曝光, 举报, 黑名单, 避雷, 小心, 别信, 被呃,
+   scam, fraud, beware, do not trade, 사기, мошенник, dolandırıcı, lừa đảo, tapeli, …) lies
+   within ``REPORT_BEFORE`` characters before the handle or ``REPORT_AFTER`` after it on the
+   same line. A cue does not count when it is guarded (谨防诈骗, 防止被骗), dismissive (骗子勿扰,
+   骗子绕道) or inside a question (``is 138… a scam?``, 是骗子吗).
+3. ``mentioned`` for a public contract address (``known``: every USDT post may name Tether's),
    and for a handle asked about: its sentence ends in a question mark or asks (吗, 是不是, 请问,
-   有人知道, anyone, legit …) — "is 138… a scam?".
-3. ``offered`` when a contact/payee cue (联系, 加我/加微/请加, 官网, 咨询, 客服, 收款, 出U, 收U,
-   contact, add me, DM, pay to, …) lies within ``OFFER_BEFORE`` characters before or
+   有人知道, anyone, legit, güvenilir, 있나요 …), or a question stands just before it.
+4. ``offered`` when a contact/payee cue (联系, 加我/加微/请加, 官网, 咨询, 客服, 收款, 出U, 收U,
+   contact, add me, DM, pay to, call, text, …) lies within ``OFFER_BEFORE`` characters before or
    ``OFFER_AFTER`` after the handle.
-4. Otherwise, in a post that reports nobody, ``offered`` when the post reads as OTC trade (OTC
-   score above 0), a cue names the handle's service (``支付宝 139…``, the handle's provider) or
-   a colon introduces it (``BTC: 1…``): a handle a seller writes down is theirs. ``mentioned``
-   otherwise (``I saw example.com yesterday``).
+5. Otherwise ``reported`` in a post that reports someone (a handle of a warning that no cue
+   makes the poster's is the warned-of one); in a post that reports nobody, ``offered`` when the
+   post reads as OTC trade (OTC lexicon score above 0), a cue names the handle's service
+   (``支付宝 139…``) or a colon introduces it (``BTC: 1…``): a handle a seller writes down is
+   theirs. ``mentioned`` otherwise (``I saw example.com yesterday``).
 """
 
 from __future__ import annotations
@@ -39,13 +44,26 @@ _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 ROLE_WORDS = cues.words_of(
     {
         "reported": "骗子|诈骗|被骗|骗了|骗局|曝光|举报|黑名单|避雷|小心|别信|跑路|拉黑|投诉|揭露"
+        "|騙子|詐騙|被騙|騙了|騙局|舉報|黑名單|別信|被呃|呃錢|呃人|封咗|封鎖"
         "|scam|scams|scammer|scammers|scammed|fraud|frauds|fraudster|fraudsters|beware|warning"
-        "|report|reported|blacklist|blacklisted|avoid",
+        "|report|reported|blacklist|blacklisted|avoid|do not trade|don't trade|dont trade"
+        "|stay away|fake admin|impostor|impersonator"
+        # Korean, Russian, Turkish, Vietnamese, Tagalog, Swahili, Malay report words.
+        "|사기|사기꾼|먹튀|조심하세요|피해|мошенник|мошенники|мошенничество|кидала|кидалово"
+        "|осторожно|не ведитесь|обман|dolandırıcı|dolandırıcılar|dolandırıcılık|uyarı|uyarisi"
+        "|lừa đảo|kẻ lừa|cảnh báo|tránh xa|manloloko|budol|ingat kayo|tapeli|matapeli"
+        "|penipu|penipuan|awas",
         "offered": "联系|加我|加微|加v|加q|加好友|加飞机|加tg|请加|可加|添加|咨询|客服|收款|出u|收u"
         "|私聊|私信|找我|认准|商务|合作|电话|手机|官网|网址|contact|add me|dm|message me|text me"
         "|reach me|pay to|send to|whatsapp me|telegram me|inbox"
         "|地址|钱包|账号|账户|打u到|转到|打到|充值|address|wallet|deposit|my"
-        "|比特币|以太坊|波场|btc|eth|trc20|erc20|trc-20|erc-20",
+        "|比特币|以太坊|波场|btc|eth|trc20|erc20|trc-20|erc-20"
+        "|call|text|sms|ara|звоните|пишите|тел|sđt|liên hệ|hubungi|연락|문의|wasiliana|piga"
+        "|whatsapp|viber|zalo|mpesa|m-pesa|gcash|电话|手機|電話|聯絡|聯系",
+        # The poster's own contact in a warning: victims asking others to reach them.
+        "self": "contact me|whatsapp me|email me|text me|message me|dm me|call me|reach me"
+        "|联系我|找我|私信我|加我|聯絡我|搵我|whatsapp 我|연락처|문자 주세요|연락 주세요"
+        "|liên hệ|hubungi saya|nitumie|напишите мне|пишите мне|bana yazın|bana ulaşın|ulaşın",
     }
 )
 cues.register(GROUP, ROLE_WORDS, left=_ALNUM, right=_ALNUM)
@@ -57,8 +75,11 @@ QUESTION_BEFORE = 40
 QUESTION_AFTER = 40
 _ASKS = re.compile(
     r"吗|是不是|请问|有人知道|有没有人|靠谱不|真的假的|anyone|is (?:this|it|that) (?:a |legit|real)"
-    r"|legit\b|does anyone|has anyone"
+    r"|legit\b|does anyone|has anyone|嗎|有冇人|係咪|güvenilir|\bmi\?|있나요|인가요|궁금"
+    r"|кто-нибудь|кто знает|có ai|có phải|ada yang|ada sesiapa|may nakapag|totoo ba|kuna mtu"
 )
+# A question just before a handle asks about it: "有人扫过这个码吗？wxp://…".
+ASKED_BEFORE = 3
 
 
 def _counts(lowered: str, start: int, end: int) -> bool:
@@ -101,7 +122,9 @@ class RoleCues:
         report_high = line_end if line_end >= 0 else handle.end + REPORT_AFTER
         report_low = max(0, handle.start - REPORT_BEFORE)
         offer_low, offer_high = handle.start - OFFER_BEFORE, handle.end + OFFER_AFTER
-        offered = False
+        offered = own = False
+        report_before = -1  # where the closest counting report cue before the handle ends
+        report_after = False
         hits = self._hits
         for index in range(bisect_left(self._starts, report_low - LONGEST_WORD), len(hits)):
             start, end, label = hits[index]  # by index: no copy of the list's tail per handle
@@ -111,15 +134,25 @@ class RoleCues:
                 continue
             if label == "reported":
                 if start < report_high and _counts(text, start, end):
-                    return "reported"
+                    if end <= handle.start:
+                        report_before = end
+                        own = False  # a self cue counts only after the last report cue
+                    else:
+                        report_after = True
             elif offer_low <= start < offer_high:
                 offered = True
+                if label == "self" and start >= report_before:
+                    own = True
+        if own:
+            return "offered"  # a victim's own contact, even in a warning
+        if report_before >= 0 or report_after:
+            return "reported"
         if is_public_contract(handle.kind, handle.value) or self._asked(handle):
             return "mentioned"
         if offered:
             return "offered"
         if self.reports:
-            return "mentioned"
+            return "reported"  # in a warning, a handle no cue makes the poster's is the warned-of
         named = provider is not None  # a cue names the handle's service: 支付宝 139…
         if self._otc_score > 0 or named or self._labelled(handle):
             return "offered"
@@ -137,6 +170,13 @@ class RoleCues:
             self._may_ask = "?" in text or "？" in text or _ASKS.search(text) is not None
         if not self._may_ask:
             return False
+        lead = text[max(0, handle.start - ASKED_BEFORE) : handle.start].rstrip()
+        if lead[-1:] in ("?", "？"):
+            asked = text.rfind("\n", 0, handle.start - ASKED_BEFORE) + 1
+            for match in _SENTENCE_END.finditer(text, asked, len(lead) + handle.start - 4):
+                asked = match.end()
+            if _ASKS.search(text, max(asked, handle.start - QUESTION_BEFORE), handle.start):
+                return True
         begin = max(0, handle.start - QUESTION_BEFORE)
         for match in _SENTENCE_END.finditer(text, begin, handle.start):
             begin = match.end()

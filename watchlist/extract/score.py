@@ -60,6 +60,20 @@ LEXICON: dict[str, tuple[float, str]] = {
     "USDT": (0.4, "usdt"),
     "TRC20": (0.3, "trc20|trc-20"),
     "KYT": (0.3, "kyt"),
+    # Other markets' words for the same trade (the seed's markets: Korea, Russia, Turkey,
+    # Vietnam, Malaysia, the Philippines, Kenya, Nigeria, the US/UK).
+    "테더": (0.6, "테더"),
+    "USDT 판매/매입": (0.8, "usdt 판매|usdt 매입|테더 판매|테더 매입|테더 삽니다|테더 팝니다"),
+    "코인 현금화": (0.8, "코인 현금화|코인현금화"),
+    "장외거래": (0.6, "장외거래"),
+    "통장 대여": (0.9, "통장 대여|통장대여|통장 매입|대포통장"),
+    "обмен USDT": (0.8, "обмен usdt|нал за крипту|наличные за usdt|обнал|обналичка"),
+    "дропы": (0.7, "дропы|дропов|ищем дроп"),
+    "kripto bozdurma": (0.8, "kripto bozdurma|usdt bozulur|usdt bozdurma|nakit usdt"),
+    "đổi USDT": (0.8, "đổi usdt|mua bán usdt|thu mua usdt|bán usdt|mua usdt"),
+    "jual USDT": (0.8, "jual usdt|beli usdt|sewa akaun"),
+    "cash out": (0.5, "cash out|cashout|cash-out|p2p merchant|p2p vendor|crypto vendor"),
+    "money mule": (0.8, "account rental|rent your bank|money mule"),
 }
 GROUP = "score"
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
