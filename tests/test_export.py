@@ -291,3 +291,81 @@ def test_csv_export_on_postgresql_matches_sqlite(postgres_url: str, sqlite_url: 
         )
     assert found[0] == found[1]
     assert len(found[0][0]) == 4
+
+
+def test_sqlite_built_csv_lines_equal_what_pythons_csv_writer_writes(sqlite_url: str) -> None:
+    # SQLite writes the plain CSV itself (printf); quotes, commas, newlines, formulas, bidi
+    # and an evidence URL an older store kept raw must come out as Python's csv writer has them
+    hostile = 'say "hi", =1+1\r\nnext\tline ⁦‮ 微信'
+    store = open_store(sqlite_url)
+    try:
+        save_posts(
+            store,
+            [
+                post("http://forum-a.test/t/1#p1", OFFER, FETCHED),
+                post("http://forum-b.test/t/2#p2", "避雷！骗子微信 pianzi_wx2024", FETCHED, "forum-b"),
+            ],
+        )
+        ids = [row.id for row in iter_export_rows(store, EntryFilter())]
+        set_status(store, ids[:2], "confirmed", hostile, hostile, four_eyes=False)
+        with store.engine.begin() as connection:  # an URL written before URLs were kept inert
+            connection.exec_driver_sql(
+                "UPDATE posts SET url = 'http://forum-b.test/t/2 x\u202e#p2' WHERE site = 'forum-b'"
+            )
+        got = exported(sqlite_url, "csv")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+        writer.writerow(COLUMNS)
+        url = COLUMNS.index("evidence_url")
+        for row in iter_flat_rows(store, EntryFilter(), guarded=True):
+            cells = list(row)
+            if cells[url] and " " in cells[url]:
+                cells[url] = "http://forum-b.test/t/2%20x%E2%80%AE#p2"
+            writer.writerow(cells)
+    finally:
+        store.close()
+    assert got == buffer.getvalue()
+    assert "%20x%E2%80%AE" in got and '"say ""hi"", =1+1\r\nnext\tline' in got
+
+
+def test_sqlite_built_json_equals_the_python_objects_and_stays_inert(sqlite_url: str) -> None:
+    # SQLite writes NDJSON and JSON objects itself (json_object); Python finishes entries seen
+    # more than once, raw URLs of an older store and sync answers: the same data as
+    # entry_object, and no raw control, bidi or format character in any string
+    from watchlist.export.objects import entry_object
+    from watchlist.inert import UNSAFE, json_text
+
+    hostile = 'a "quoted" \\ back\u202eslash\x85 and\ttab\x01 ⁦微信⁩'
+    store = open_store(sqlite_url)
+    try:
+        save_posts(
+            store,
+            [
+                post("http://forum-a.test/t/1#p1", OFFER, FETCHED),
+                post("http://forum-a.test/t/2#p2", WARNING, FETCHED),
+                post("http://forum-b.test/t/3#p3", "骗子微信 pianzi_wx2024 " + hostile, FETCHED, "forum-b"),
+            ],
+        )
+        ids = [row.id for row in iter_export_rows(store, EntryFilter())]
+        set_status(store, ids, "confirmed", hostile, hostile, four_eyes=False)
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE posts SET url = 'http://forum-b.test/t/3 x\u202e#p3' WHERE site = 'forum-b'"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO enforcement_results (entry_id, target, result, reason, batch_id, at)"
+                f" VALUES ({ids[0]}, 'bank', 'rejected', 'x\u202ey', 'b1', '2026-12-01 10:00:00')"
+            )
+        expected = [
+            json_text(entry_object(row)) for row in iter_export_rows(store, evidence=5, order="id")
+        ]
+    finally:
+        store.close()
+    ndjson = exported(sqlite_url, "ndjson").splitlines()
+    assert [json.loads(line) for line in ndjson] == [json.loads(line) for line in expected]
+    assert json.loads(exported(sqlite_url, "json")) == [json.loads(line) for line in expected]
+    assert not any(UNSAFE.search(line) for line in ndjson)
+    several = [json.loads(line) for line in ndjson if json.loads(line)["sightings"] > 1]
+    assert several and all(len(obj["evidence"]) > 1 for obj in several)
+    assert any("%E2%80%AE" in obj["evidence"][0]["url"] for obj in map(json.loads, ndjson))
+    assert any(obj["enforcement"] for obj in map(json.loads, ndjson))

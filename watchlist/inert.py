@@ -77,6 +77,14 @@ def json_text(obj: Any, *, indent: int | None = None) -> str:
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
 
+def inert_json(raw: str) -> str:
+    """JSON text another writer made (SQLite's ``json_object``) with every raw control,
+    format or surrogate character inside its strings escaped, as :func:`json_text` has it."""
+    if raw.isascii() and raw.isprintable():
+        return raw
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+
+
 def inert_url(url: str) -> str:
     """``url`` with controls, format characters and whitespace percent-encoded (UTF-8)."""
     if url.isascii() and url.isprintable() and " " not in url:

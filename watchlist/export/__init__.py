@@ -84,6 +84,10 @@ def export(
         for chunk in text:
             out.write(chunk)
         return text.count
+    elif fmt in ("ndjson", "json") and options.salt is None and store.dialect == "sqlite":
+        from watchlist.export.json_lines import json_lines
+
+        return _write_lines(json_lines(store, where, evidence), out, fmt == "json")
     elif fmt == "ndjson":
         for row in rows:
             out.write(json_text(entry_object(row, salt=options.salt)) + "\n")
@@ -108,6 +112,24 @@ def export_directory(
     options = options or ExportOptions()
     rows = iter_export_rows(store, where, order="id")
     return write_misp(rows, directory, salt=options.salt)
+
+
+def _write_lines(partitions: Iterable[list[str]], out: TextIO, array: bool) -> int:
+    """JSON texts as NDJSON, or (``array``) as the JSON array :func:`_write_array` writes."""
+    count = 0
+    if array:
+        out.write("[")
+    for lines in partitions:
+        if not lines:
+            continue
+        if array:
+            out.write(("\n  " if count == 0 else ",\n  ") + ",\n  ".join(lines))
+        else:
+            out.write("\n".join(lines) + "\n")
+        count += len(lines)
+    if array:
+        out.write("]\n" if count == 0 else "\n]\n")
+    return count
 
 
 def _write_array(objects: Iterable[dict[str, Any]], out: TextIO) -> None:

@@ -28,6 +28,7 @@ from watchlist.store.export_view import (
     FORMULA_START,
     GUARDED,
     ExportRow,
+    iter_csv_lines,
     iter_export_rows,
     iter_flat_rows,
 )
@@ -178,6 +179,10 @@ class CsvText:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL if self.raw else csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
+        if not self.raw and self.store.dialect == "sqlite":
+            yield buffer.getvalue()
+            yield from self._lines(buffer, writer)
+            return
         flat = iter_flat_rows(self.store, self.where, guarded=not self.raw)
         while chunk := list(islice(flat, _LINES_PER_CHUNK)):
             self.count += len(chunk)
@@ -187,6 +192,23 @@ class CsvText:
             buffer.truncate()
         if buffer.tell():
             yield buffer.getvalue()
+
+    def _lines(self, buffer: io.StringIO, writer: Any) -> Iterator[str]:
+        """SQLite's own lines (``iter_csv_lines``); the rare row it leaves to Python, written
+        by ``writer`` through ``buffer``."""
+        for partition in iter_csv_lines(self.store, self.where):
+            self.count += len(partition)
+            if all(type(line) is str for line in partition):
+                yield "".join(partition)  # type: ignore[arg-type]
+                continue
+            for line in partition:
+                if isinstance(line, str):
+                    yield line
+                else:
+                    buffer.seek(0)
+                    buffer.truncate()
+                    writer.writerows(_inert_urls([line]))
+                    yield buffer.getvalue()
 
     def _counted(self, rows: Iterable[ExportRow]) -> Iterator[ExportRow]:
         for row in rows:

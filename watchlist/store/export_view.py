@@ -9,18 +9,19 @@ of them; more evidence per entry (``evidence`` > 1) is one extra query per parti
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, String, Table, case, func, literal
+from sqlalchemy import Select, String, Table, case, func, literal, literal_column
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel
 
 from watchlist.store.allowlist import not_allowed
 from watchlist.store.clusters import in_cluster
 from watchlist.store.engine import Store
+from watchlist.store.parallel_read import in_blocks
 from watchlist.store.queries import EntryFilter
 from watchlist.store.rereview import needs_rereview
 from watchlist.store.tables import (
@@ -40,6 +41,7 @@ MEMBERS: Table = SQLModel.metadata.tables[ClusterMember.__tablename__]
 ALLOWED: Table = SQLModel.metadata.tables[Allowed.__tablename__]
 RESULTS: Table = SQLModel.metadata.tables[EnforcementResult.__tablename__]
 PARTITION = 2000
+T = TypeVar("T")
 Order = Literal["score", "id"]
 
 
@@ -137,7 +139,7 @@ def iso_text(column: Any, dialect: str) -> Any:
     """SQL: ``column`` (a UTC time) as ISO 8601 text to the second with a ``Z``."""
     if dialect == "postgresql":
         return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-    return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)
+    return func.strftime(_constant("%Y-%m-%dT%H:%M:%SZ"), column)
 
 
 _BEST = SIGHTINGS.alias("best")
@@ -354,8 +356,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 def formula_guarded(column: Any) -> Any:
     """SQL: ``column`` with a ``'`` in front when a spreadsheet would read it as a formula
     (its first character after leading spaces is one of :data:`FORMULA_START`)."""
-    first = func.substr(func.ltrim(column, " "), 1, 1)
-    return case((first.in_(FORMULA_START), literal("'") + column), else_=column)
+    first = func.substr(func.ltrim(column, _constant(" ")), 1, 1)
+    starts = [_constant(char) for char in FORMULA_START]
+    return case((first.in_(starts), _constant("'") + column), else_=column)
+
+
+def _constant(text: str) -> Any:
+    """SQL: one of our own constant strings written into the statement, not bound: SQLite
+    evaluates a bound argument again on every row (a third of the time of a CSV line)."""
+    return literal_column("'" + text.replace("'", "''") + "'", String)
 
 
 def iter_flat_rows(
@@ -375,17 +384,88 @@ def _flat_partitions(
     store: Store, where: EntryFilter, guarded: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
     with store.read() as session:
-        by_name = dict(zip(_SELECTED, _columns(session.get_bind().dialect.name), strict=True))
-        by_name["sites"] = func.replace(ENTRIES.c.sites, ",", " ")
-        by_name["enforcement"] = _told(session)
-        columns = [
-            formula_guarded(by_name[name]) if guarded and name in GUARDED else by_name[name]
-            for name in FLAT_COLUMNS
-        ]
-        flat = entries_query(session, where, "id", columns)
+        flat = entries_query(session, where, "id", _flat_columns(session, guarded))
         result = session.connection().execute(flat.execution_options(yield_per=PARTITION))
         with result:  # closed also when the reader stops early (a server-side cursor)
             yield from result.partitions()
+
+
+def _flat_columns(session: Session, guarded: bool) -> list[Any]:
+    """SQL: the :data:`FLAT_COLUMNS`, with ``guarded`` every :data:`GUARDED` one formula-safe."""
+    by_name = dict(zip(_SELECTED, _columns(session.get_bind().dialect.name), strict=True))
+    by_name["sites"] = func.replace(ENTRIES.c.sites, ",", " ")
+    by_name["enforcement"] = _told(session)
+    return [
+        formula_guarded(by_name[name]) if guarded and name in GUARDED else by_name[name]
+        for name in FLAT_COLUMNS
+    ]
+
+
+# A CSV line as SQLite's printf writes it: every cell quoted, its quotes doubled (``%w``),
+# NULL an empty cell; what Python's csv writer writes with QUOTE_ALL, byte for byte.
+_CSV_LINE = ",".join(['"%w"'] * len(FLAT_COLUMNS)) + "\r\n"
+# An evidence URL a line may not hold raw (a space, a control, anything not printable ASCII:
+# an older store kept some): such a row is written by Python, its URL percent-encoded.
+_UNPRINTABLE = "*[^!-~]*"
+
+
+def iter_csv_lines(
+    store: Store, where: EntryFilter | None = None
+) -> Iterator[list[str | Sequence[Any]]]:
+    """SQLite: the entries matching ``where`` as formula-safe CSV lines in :data:`FLAT_COLUMNS`
+    order, by id, a block at a time — each line built by the database itself (``printf``), so
+    Python only writes them out. A row whose evidence URL must be encoded first comes as its
+    flat tuple instead (as :func:`iter_flat_rows` gives it). Read by two threads from one
+    snapshot (:mod:`watchlist.store.parallel_read`), constant memory.
+    """
+    where = where or EntryFilter()
+
+    def read(session: Session, after: int | None, up_to: int | None) -> list[str | Sequence[Any]]:
+        cells = [func.ifnull(column, _constant("")) for column in _flat_columns(session, True)]
+        line = case(
+            (_BEST_POST.c.url.op("GLOB", is_comparison=True)(_constant(_UNPRINTABLE)), None),
+            else_=func.printf(_constant(_CSV_LINE), *cells),
+        )
+        query = _within(entries_query(session, where, "id", [line, ENTRIES.c.id]), after, up_to)
+        found = session.connection().execute(query).all()
+        lines: list[str | Sequence[Any]] = [text for text, _ in found]
+        if None in lines:
+            for n, (text, entry_id) in enumerate(found):
+                if text is None:
+                    lines[n] = _written_by_python(session, entry_id)
+        return lines
+
+    yield from _blocks(store, where, read)
+
+
+def _within(query: Select[Any], after: int | None, up_to: int | None) -> Select[Any]:
+    """``query`` narrowed to ids in ``(after, up_to]`` (None: no bound)."""
+    if after is not None:
+        query = query.where(ENTRIES.c.id > after)
+    if up_to is not None:
+        query = query.where(ENTRIES.c.id <= up_to)
+    return query
+
+
+def _blocks(
+    store: Store, where: EntryFilter, read: Callable[[Session, int | None, int | None], T]
+) -> Iterator[T]:
+    """``read`` of every id block of a SQLite store in id order, by two threads from one
+    snapshot; of the whole range at once when ``where`` has a limit (it counts across
+    blocks)."""
+    if store.dialect != "sqlite":
+        raise ValueError("the database builds export lines on SQLite stores only")
+    if where.limit is not None:
+        with store.read() as session:
+            yield read(session, None, None)
+        return
+    yield from in_blocks(store, read)
+
+
+def _written_by_python(session: Session, entry_id: int) -> Sequence[Any]:
+    """The flat row of one entry (in the caller's read transaction), for Python to write."""
+    query = entries_query(session, EntryFilter(), "id", _flat_columns(session, True))
+    return tuple(session.connection().execute(query.where(ENTRIES.c.id == entry_id)).one())
 
 
 def _told(session: Session) -> Any:
@@ -451,12 +531,7 @@ def _more_evidence(
         return {}
     place = func.row_number().over(
         partition_by=SIGHTINGS.c.entry_id,
-        order_by=(
-            role_rank(SIGHTINGS.c.role).desc(),
-            POSTS.c.otc_score.desc(),
-            POSTS.c.fetched_at.desc(),
-            SIGHTINGS.c.id,
-        ),
+        order_by=_best_first(SIGHTINGS, POSTS),
     )
     ranked = (
         sa_select(
@@ -482,3 +557,151 @@ def _more_evidence(
     for entry_id, *fields in session.execute(query):
         found[entry_id].append(EvidenceRow(*fields))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPartition:
+    """Entries whose JSON the database wrote, a partition at a time (:func:`iter_json_rows`).
+
+    ``rows``: ``(id, head, evidence)`` — ``head`` the entry's object through ``reason``, as
+    JSON text; ``evidence`` its evidence array as JSON text, or None where Python must write
+    it from ``more`` (several sightings, or a URL to encode first). ``told``: what sync targets
+    said of each entry that has an answer.
+    """
+
+    rows: list[tuple[int, str, str | None]]
+    more: dict[int, list[EvidenceRow]]
+    told: dict[int, tuple[EnforcementRow, ...]]
+
+
+def _json_bool(value: bool) -> Any:
+    return func.json(_constant("true" if value else "false"))
+
+
+def _head_object(session: Session) -> Any:
+    """SQL: the entry's JSON object through ``reason`` (``export.objects.entry_object``'s
+    keys, in its order). Site names are slugs: a comma list becomes an array by text."""
+    dialect = session.get_bind().dialect.name
+    sites = case(
+        (ENTRIES.c.sites == _constant(""), func.json_array()),
+        else_=func.json(
+            _constant('["')
+            + func.replace(ENTRIES.c.sites, _constant(","), _constant('","'))
+            + _constant('"]')
+        ),
+    )
+    roles = func.json_object(
+        _constant("offered"), ENTRIES.c.offered,
+        _constant("reported"), ENTRIES.c.reported,
+        _constant("mentioned"), ENTRIES.c.mentioned,
+    )  # fmt: skip
+    return func.json_object(
+        _constant("id"), ENTRIES.c.id,
+        _constant("kind"), ENTRIES.c.kind,
+        _constant("value"), ENTRIES.c.value,
+        _constant("hashed"), _json_bool(False),
+        _constant("provider"), ENTRIES.c.provider,
+        _constant("status"), ENTRIES.c.status,
+        _constant("score"), ENTRIES.c.score,
+        _constant("roles"), roles,
+        _constant("first_seen"), iso_text(ENTRIES.c.first_seen, dialect),
+        _constant("last_seen"), iso_text(ENTRIES.c.last_seen, dialect),
+        _constant("first_posted"), iso_text(ENTRIES.c.first_posted, dialect),
+        _constant("last_posted"), iso_text(ENTRIES.c.last_posted, dialect),
+        _constant("sightings"), ENTRIES.c.sightings,
+        _constant("sites"), sites,
+        _constant("cluster"), MEMBERS.c.cluster_id,
+        _constant("note"), ENTRIES.c.note,
+        _constant("reviewed_by"), ENTRIES.c.reviewed_by,
+        _constant("reviewed_at"), iso_text(ENTRIES.c.reviewed_at, dialect),
+        _constant("reason"), ENTRIES.c.reason,
+    )  # fmt: skip
+
+
+def _evidence_object(sighting: Any, post: Any, dialect: str) -> Any:
+    """SQL: one sighting as ``export.objects.evidence_object`` writes it (URLs as stored)."""
+    return func.json_object(
+        _constant("url"), post.c.url,
+        _constant("site"), post.c.site,
+        _constant("posted_at"), iso_text(post.c.posted_at, dialect),
+        _constant("role"), sighting.c.role,
+        _constant("snippet"), sighting.c.snippet,
+        _constant("source"), sighting.c.source,
+    )  # fmt: skip
+
+
+def _unprintable(sighting: Any, post: Any) -> Any:
+    """SQL: whether the sighting's URLs hold a character a URL cell may not hold raw."""
+    glob = _constant(_UNPRINTABLE)
+    return post.c.url.op("GLOB", is_comparison=True)(glob) | (
+        (sighting.c.source != _constant("text"))
+        & sighting.c.source.op("GLOB", is_comparison=True)(glob)
+    )
+
+
+def _evidence_array(session: Session, evidence: int) -> Any:
+    """SQL: the entry's best ``evidence`` sightings as a JSON array, best first; NULL where
+    one of their URLs must be percent-encoded first (Python writes that array)."""
+    dialect = session.get_bind().dialect.name
+    sighting, post = SIGHTINGS.alias("ev"), POSTS.alias("ev_post")
+    best = (
+        sa_select(
+            _evidence_object(sighting, post, dialect).label("object"),
+            _unprintable(sighting, post).label("unprintable"),
+        )
+        .select_from(sighting.join(post, post.c.id == sighting.c.post_id))
+        .where(sighting.c.entry_id == ENTRIES.c.id)
+        .order_by(*_best_first(sighting, post))
+        .limit(evidence)
+        .correlate(ENTRIES)
+        .subquery()
+    )
+    # (the aggregate reads the ordered subquery in its order: a test holds SQLite to it)
+    several = sa_select(
+        case(
+            (func.max(best.c.unprintable), None),
+            else_=_constant("[")
+            + func.group_concat(best.c.object, _constant(","))
+            + _constant("]"),
+        )
+    ).scalar_subquery()
+    single = func.json_array(_evidence_object(_BEST, _BEST_POST, dialect))
+    return case(
+        (_BEST.c.id.is_(None), _constant("[]")),
+        (ENTRIES.c.sightings > 1, several),
+        (_unprintable(_BEST, _BEST_POST), None),
+        else_=single,
+    )
+
+
+def _best_first(sighting: Any, post: Any) -> tuple[Any, ...]:
+    """SQL: the order of an entry's evidence, best first (``upserts``' best sighting rule)."""
+    return (
+        role_rank(sighting.c.role).desc(),
+        post.c.otc_score.desc(),
+        post.c.fetched_at.desc(),
+        sighting.c.id,
+    )
+
+
+def iter_json_rows(
+    store: Store, where: EntryFilter | None = None, *, evidence: int = 5
+) -> Iterator[JsonPartition]:
+    """SQLite: the entries matching ``where``, by id, as JSON the database writes itself
+    (``json_object``), with up to ``evidence`` sightings each; Python adds only what needs a
+    second look (:class:`JsonPartition`). Read by two threads from one snapshot, constant
+    memory."""
+    where = where or EntryFilter()
+
+    def read(session: Session, after: int | None, up_to: int | None) -> JsonPartition:
+        columns = [ENTRIES.c.id, _head_object(session), _evidence_array(session, evidence)]
+        query = _within(entries_query(session, where, "id", columns), after, up_to)
+        rows: list[tuple[int, str, str | None]] = [
+            (row[0], row[1], row[2]) for row in session.connection().execute(query)
+        ]
+        python = [row[0] for row in rows if row[2] is None]
+        more = _more_evidence(session, python, max(evidence, 2)) if python else {}
+        told = _enforcement(session, [r[0] for r in rows]) if _any(session, RESULTS) else {}
+        return JsonPartition(rows, more, told)
+
+    yield from _blocks(store, where, read)
