@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -135,7 +136,7 @@ def crawl_sites(
     settings = project_settings(database_url, log_level)
     if quiet:
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = _Process(settings)
     crawls: list[_Crawl] = []
     errors: dict[str, OwnErrors] = {}
     store = open_store(database_url)
@@ -268,13 +269,25 @@ class CrawlInterrupted(Interrupted):
         self.signal_name = signal_name
 
 
+class _Process(CrawlerProcess):
+    """Scrapy's process, remembering which signal stopped it first: Scrapy's handler swaps
+    itself out for both SIGINT and SIGTERM at the first of either, so the handlers left
+    cannot tell which one came."""
+
+    first_signal: str | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.first_signal = self.first_signal or signal.Signals(signum).name
+        super()._signal_shutdown(signum, frame)
+
+
 def _signalled(process: CrawlerProcess, crawls: list[_Crawl]) -> str | None:
     """``SIGINT`` or ``SIGTERM`` when one stopped the crawl, else None; default handlers back.
 
     Scrapy's first-signal handler replaces itself with its kill handler (then with
     ``SIG_IGN``); a crawler it stopped gracefully ends with the reason ``shutdown``.
     """
-    found = None
+    found = getattr(process, "first_signal", None)
     for signum in (signal.SIGINT, signal.SIGTERM):
         handler = signal.getsignal(signum)
         if handler == process._signal_kill or handler == signal.SIG_IGN:

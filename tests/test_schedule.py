@@ -212,6 +212,7 @@ def test_sigterm_drains_a_running_crawl_and_the_next_run_resumes_losing_nothing(
         assert 100 <= stored < total, "the crawl was stopped midway"
         (stopped,) = runs_of(sqlite_url, "forum")
         assert stopped.finish_reason == "interrupted", stopped.problem
+        assert "SIGTERM" in (stopped.problem or ""), stopped.problem  # the signal that came
         store = open_store(sqlite_url)
         kept = summary(store).posts
         store.close()
