@@ -5,7 +5,11 @@ default) is exported by ``watchlist export`` as CSV and as NDJSON (every status,
 subprocess, its peak RSS read from the kernel), and served by ``datasette`` whose
 ``/DB/entries.csv?_stream=on&_size=max`` streams the whole table (a peer that reads one table
 with no join; ours joins each entry's best evidence). The same export of a store ten times
-smaller shows whether memory grows with the row count. Prints rows/s, the ratio and peak RSS.
+smaller shows whether memory grows with the row count. Ours runs with one reading thread and
+with two (``WATCHLIST_READERS``). Prints rows/s, the ratio, CPU time per row (datasette's
+server process; our export process, all its threads: a figure a busy machine moves less than
+wall time) and peak RSS. Fails when datasette streams fewer rows than the table holds (its SQL
+time limit can end a stream early without an error).
 
 Usage: ``.venv/bin/python bench/export_speed.py [--entries N]``. Target (issue 11): ours ≥ 2×
 datasette's rows/s, and peak RSS independent of the row count.
@@ -48,28 +52,39 @@ def build(path: Path, entries: int) -> str:
 # The export's own peak RSS: VmHWM at its exit (the kernel's ru_maxrss would keep the size of
 # this process, which generated the store, from the fork).
 _REPORT_PEAK = """
-import atexit, runpy, sys
+import atexit, os, runpy, sys
 report = sys.argv.pop(1)
 def peak():
     with open("/proc/self/status") as status, open(report, "w") as out:
-        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+        times = os.times()
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+        out.write(f"{kb} {times.user + times.system}")
 atexit.register(peak)
 sys.argv[0] = "watchlist"
 runpy.run_module("watchlist", run_name="__main__")
 """
 
 
-def ours(url: str, fmt: str, out: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of ``watchlist export`` of every entry."""
+def ours(url: str, fmt: str, out: Path, readers: int = 2) -> tuple[float, float, float]:
+    """Seconds, peak RSS (MB) and CPU seconds of ``watchlist export`` of every entry, read by
+    ``readers`` threads (``WATCHLIST_READERS``)."""
     report = out.with_suffix(".peak")
     command = [sys.executable, "-c", _REPORT_PEAK, str(report), "export", "--format", fmt]
     command += ["--status", "all", "--db", url, "-o", str(out)]
+    env = {**os.environ, "WATCHLIST_READERS": str(readers)}
     started = time.perf_counter()
-    done = subprocess.run(command, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(command, stderr=subprocess.PIPE, check=False, env=env)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"watchlist export failed: {done.stderr.decode()}")
-    return elapsed, int(report.read_text()) / 1024
+    kb, cpu = report.read_text().split()
+    return elapsed, int(kb) / 1024, float(cpu)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def lines(path: Path) -> int:
@@ -84,8 +99,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def datasette(path: Path) -> tuple[float, int]:
-    """Seconds and rows of datasette streaming the whole ``entries`` table as CSV."""
+def datasette(path: Path) -> tuple[float, int, float]:
+    """Seconds, rows and server CPU seconds of datasette streaming the ``entries`` table as
+    CSV."""
     port = free_port()
     server = subprocess.Popen(
         [*PEER, "--immutable", str(path), "--port", str(port), "--setting", "max_csv_mb", "0"],
@@ -103,7 +119,7 @@ def datasette(path: Path) -> tuple[float, int]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("datasette did not start") from None
                 time.sleep(0.1)
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
         rows = 0
         with urllib.request.urlopen(
             f"{base}/{path.stem}/entries.csv?_stream=on&_size=max", timeout=600
@@ -113,7 +129,8 @@ def datasette(path: Path) -> tuple[float, int]:
                 rows += chunk.count(b"\n")
                 tail = chunk[-1:]
         rows += 0 if tail == b"\n" else 1
-        return time.perf_counter() - started, rows - 1  # the header
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
+        return elapsed, rows - 1, cpu  # rows: the header is not one
     finally:
         server.terminate()
         server.wait()
@@ -131,22 +148,27 @@ def main() -> None:
         small = folder / f"export{args.entries // 10}.db"
         big_url, small_url = build(big, args.entries), build(small, args.entries // 10)
         print(f"machine: {os.cpu_count()} cores; {args.entries:,} entries")
-        peer_s, peer_rows = datasette(big)
+        peer_s, peer_rows, peer_cpu = datasette(big)
+        if peer_rows != args.entries:  # its time limit can end a stream early, silently
+            raise SystemExit(f"datasette streamed {peer_rows:,} of {args.entries:,} rows")
         peer_rate = peer_rows / peer_s
         print(
-            f"datasette CSV stream : {peer_rows:>9,} rows in {peer_s:6.1f} s = {peer_rate:>9,.0f}/s"
+            f"datasette CSV stream    : {peer_rows:>9,} rows in {peer_s:6.1f} s"
+            f" = {peer_rate:>9,.0f}/s  CPU {peer_cpu / peer_rows * 1e6:4.1f} µs/row"
         )
         for fmt in ("csv", "ndjson"):
-            out = folder / f"out.{fmt}"
-            seconds, rss = ours(big_url, fmt, out)
-            rows = lines(out) - (fmt == "csv")
-            _, small_rss = ours(small_url, fmt, folder / f"small.{fmt}")
-            rate = rows / seconds
-            print(
-                f"ours {fmt:<6}          : {rows:>9,} rows in {seconds:6.1f} s = {rate:>9,.0f}/s"
-                f"  ratio {rate / peer_rate:4.2f}  peak RSS {rss:.0f} MB"
-                f" ({small_rss:.0f} MB at {args.entries // 10:,})"
-            )
+            for readers in (1, 2):
+                out = folder / f"out.{fmt}"
+                seconds, rss, cpu = ours(big_url, fmt, out, readers)
+                rows = lines(out) - (fmt == "csv")
+                _, small_rss, _ = ours(small_url, fmt, folder / f"small.{fmt}", readers)
+                rate = rows / seconds
+                print(
+                    f"ours {fmt:<6} {readers} thread{'s' if readers > 1 else ' '}: {rows:>9,} rows"
+                    f" in {seconds:6.1f} s = {rate:>9,.0f}/s  CPU {cpu / rows * 1e6:4.1f} µs/row"
+                    f"  ratio {rate / peer_rate:4.2f}  peak RSS {rss:.0f} MB"
+                    f" ({small_rss:.0f} MB at {args.entries // 10:,})"
+                )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import orjson
 UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
-_UNSAFE_IN_JSON = re.compile(UNSAFE.pattern[:-1] + "\ud800-\udfff]")
+UNSAFE_IN_JSON = re.compile(UNSAFE.pattern[:-1] + "\ud800-\udfff]")
 # In a URL: every control, format, surrogate and space character (Unicode Cc, Cf, Cs, Z*).
 _URL_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 
@@ -74,7 +74,7 @@ def json_text(obj: Any, *, indent: int | None = None) -> str:
             obj, ensure_ascii=False, indent=indent, separators=(",", ": "), default=str
         )
     # Outside strings JSON is ASCII: every match is inside a string, where \\uNNNN is exact.
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+    return UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
 
 def inert_json(raw: str) -> str:
@@ -82,7 +82,7 @@ def inert_json(raw: str) -> str:
     format or surrogate character inside its strings escaped, as :func:`json_text` has it."""
     if raw.isascii() and raw.isprintable():
         return raw
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+    return UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
 
 
 def inert_url(url: str) -> str:

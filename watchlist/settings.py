@@ -13,6 +13,8 @@
 - ``WATCHLIST_REDIS_URL``: a Redis URL (``redis://host:6379/0``); set, ``watchlist worker`` crawls
   share their frontier there (docs/workers.md). ``WATCHLIST_REDIS_PREFIX``: the prefix of its
   keys, default ``watchlist``.
+- ``WATCHLIST_READERS``: threads that read a SQLite store for an export (CSV, JSON, NDJSON), each
+  on its own core; default 2 (1 on a one-core machine).
 - ``CHROMIUM_PATH``: the Chromium (or Chrome) to launch for ``render: browser`` sites; without
   it, ``watchlist.chromium`` looks in the usual system places and Playwright's cache.
 """
@@ -39,6 +41,7 @@ class Settings:
     hash_salt: str | None = None  # WATCHLIST_HASH_SALT: the salt of hashed exports
     redis_url: str | None = None  # WATCHLIST_REDIS_URL: the workers' shared frontier
     redis_prefix: str = "watchlist"  # WATCHLIST_REDIS_PREFIX: the prefix of its keys
+    readers: int = 2  # WATCHLIST_READERS: threads reading a SQLite export
 
 
 def load() -> Settings:
@@ -52,7 +55,16 @@ def load() -> Settings:
         hash_salt=os.environ.get("WATCHLIST_HASH_SALT") or None,
         redis_url=os.environ.get("WATCHLIST_REDIS_URL") or None,
         redis_prefix=os.environ.get("WATCHLIST_REDIS_PREFIX") or "watchlist",
+        readers=_readers(os.environ.get("WATCHLIST_READERS", "")),
     )
+
+
+def _readers(value: str) -> int:
+    """``WATCHLIST_READERS`` as a count of threads: 1 to 16; unset or not a number: 2, or 1 on
+    a one-core machine."""
+    if value.strip().isdigit():
+        return max(1, min(16, int(value)))
+    return min(2, os.cpu_count() or 1)
 
 
 def disable_suffix_list_download() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from watchlist.export.objects import evidence_object
-from watchlist.inert import inert_json, json_text
+from watchlist.inert import UNSAFE_IN_JSON, inert_json, json_text
 from watchlist.store import EntryFilter, Store
 from watchlist.store.export_view import JsonPartition, iter_json_rows
 
@@ -21,9 +21,14 @@ def json_lines(store: Store, where: EntryFilter, evidence: int) -> Iterator[list
     """The entries matching ``where``, by id, one inert JSON text each, a partition at a time."""
     for partition in iter_json_rows(store, where, evidence=evidence):
         lines = _finished(partition, evidence)
-        if not all(line.isascii() for line in lines):
+        if _unsafe_in(lines):
             lines = [inert_json(line) for line in lines]
         yield lines
+
+
+def _unsafe_in(lines: list[str]) -> bool:
+    """Whether a character :func:`inert_json` escapes is in ``lines`` (one scan of them all)."""
+    return UNSAFE_IN_JSON.search("".join(lines)) is not None
 
 
 def _finished(partition: JsonPartition, evidence: int) -> list[str]:

@@ -459,7 +459,9 @@ def _blocks(
         with store.read() as session:
             yield read(session, None, None)
         return
-    yield from in_blocks(store, read)
+    from watchlist import settings
+
+    yield from in_blocks(store, read, readers=settings.load().readers)
 
 
 def _written_by_python(session: Session, entry_id: int) -> Sequence[Any]:
