@@ -13,8 +13,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.strip import Strip
+from textual.widgets import Footer, Static
 
+from watchlist.review.entry_panel import EntryPanel, render_strips
 from watchlist.review.panels import (
     entry_text,
     members_text,
@@ -35,31 +37,13 @@ from watchlist.review.session import ReviewSession
 from watchlist.store.entry_view import EntryView
 from watchlist.store.queue import BatchPreview
 
+READ_AHEAD_DRAWN = 64  # entries whose lines are kept (the session keeps as many views)
 HINT = "j/k or ↓/↑: next/previous entry · PgDn/PgUp: scroll"
 END = Text(
     "End of the queue: nothing left here for you.\n\n"
     "k goes back to the entries of this pass; q quits.",
     style="bold",
 )
-
-
-class EntryPanel(RichLog):
-    """The current entry, as :func:`~watchlist.review.panels.entry_text` draws it.
-
-    A ``RichLog``: the text is wrapped once per entry at the panel's width and only the lines
-    on screen are drawn, which keeps a keypress cheap however long the entry is.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(id="entry", wrap=True, markup=False, highlight=False, auto_scroll=False)
-        self.can_focus = False
-
-    def show(self, view: EntryView | None) -> None:
-        """Draw ``view`` (None: the end of the queue)."""
-        self.clear()
-        width = self.scrollable_content_region.width or self.min_width
-        self.write(entry_text(view) if view is not None else END, width=width, scroll_end=False)
-        self.scroll_home(animate=False)
 
 
 class QueueScreen(Screen[None]):
@@ -85,8 +69,7 @@ class QueueScreen(Screen[None]):
     DEFAULT_CSS = """
     #top { height: 1; background: $primary-background; color: $text; padding: 0 1; }
     #entry {
-        height: 1fr; padding: 0 0 0 1; background: $surface;
-        overflow-x: hidden; scrollbar-gutter: stable; scrollbar-size-vertical: 1;
+        height: 1fr; padding: 0 0 0 1; background: $surface; scrollbar-size-vertical: 1;
     }
     #message { height: 1; padding: 0 1; color: $warning; }
     """
@@ -95,10 +78,12 @@ class QueueScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.view: EntryView | None = None
+        # entry id -> (its view, that view's lines): rendered by the read-ahead worker
+        self._drawn: dict[int, tuple[EntryView, list[Strip]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="top", markup=False)
-        yield EntryPanel()
+        yield EntryPanel(id="entry")
         yield Static(id="message", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -109,7 +94,13 @@ class QueueScreen(Screen[None]):
         """Draw the current entry, the position and the last message."""
         s = self.session
         self.view = s.view()
-        self.query_one(EntryPanel).show(self.view)
+        panel = self.query_one(EntryPanel)
+        if self.view is None:
+            panel.show(END)
+        else:
+            drawn = self._drawn.get(self.view.entry.id or 0)
+            lines = drawn[1] if drawn is not None and drawn[0] is self.view else None
+            panel.show(entry_text(self.view), lines)
         at = f"{s.pos + 1:,}/{s.total:,}" if s.current is not None else f"end/{s.total:,}"
         tally = " ".join(
             f"{label} {s.tally[key]}"
@@ -131,10 +122,11 @@ class QueueScreen(Screen[None]):
         message = Text(shown(s.message)) if s.message else Text(HINT, style="dim")
         self.query_one("#message", Static).update(message, layout=False)
         s.message = ""
-        # the neighbours' views are read while the reviewer reads this one
+        # the next entry is read and rendered while the reviewer reads this one
         # (a description of its own: Textual would repr() the session, all its ids included)
+        width = panel.text_width
         self.run_worker(
-            s.prefetch,
+            lambda: self._read_ahead(width),
             name="read-ahead",
             description="read the next entry ahead",
             thread=True,
@@ -142,10 +134,24 @@ class QueueScreen(Screen[None]):
             group="read-ahead",
         )
 
+    def _read_ahead(self, width: int) -> None:
+        """Read the next entry's view and wrap its lines at ``width`` (in a worker thread)."""
+        view = self.session.prefetch()
+        if view is None or not width or view.entry.id is None:
+            return
+        drawn = self._drawn.get(view.entry.id)
+        if drawn is not None and drawn[0] is view:
+            return
+        lines = render_strips(entry_text(view), width, self.app.console)
+        if len(self._drawn) >= READ_AHEAD_DRAWN:
+            self._drawn = {}
+        self._drawn[view.entry.id] = (view, lines)
+
     def action_move(self, step: int) -> None:
         """Next or previous entry."""
-        self.session.move(step)
+        self.session.move(step, save=False)
         self.redraw()
+        self.call_after_refresh(self.session.save_position)  # once the entry is on screen
 
     def action_page(self, direction: int) -> None:
         """Scroll a long entry."""
@@ -258,7 +264,8 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(TextScreen(help_text()))
 
     def action_quit(self) -> None:
-        """Quit; the position is already saved."""
+        """Quit; the position is already saved (or is now)."""
+        self.session.save_position()
         self.app.exit()
 
 

@@ -55,6 +55,7 @@ class ReviewSession:
     # decision clears them (``_generation`` tells a read that began before it to drop its view).
     _views: dict[int, EntryView] = field(default_factory=dict, repr=False)
     _generation: int = 0
+    _saved: int | None = None  # the entry id last saved as the position
 
     def open(self, *, resume: bool = True) -> None:
         """Count the queue and go to where the reviewer left it (or to its start)."""
@@ -98,16 +99,20 @@ class ReviewSession:
             self._keep(self._generation, view)
         return view
 
-    def prefetch(self) -> None:
-        """Read the view of the next entry, for the next keypress (``k`` finds the previous one
-        still kept).
+    def prefetch(self) -> EntryView | None:
+        """Read the view of the next entry, for the next keypress, and return it (``k`` finds
+        the previous one still kept); None past the end.
 
         Safe in a worker thread: it only reads the store and adds finished views to the cache,
         unless a decision cleared it meanwhile.
         """
         generation, at, ids = self._generation, self.pos + 1, self.ids
-        if 0 <= at < len(ids) and ids[at] not in self._views:
-            self._keep(generation, entry_view(self.store, ids[at], READ_AHEAD_EVIDENCE))
+        if not 0 <= at < len(ids):
+            return None
+        if (view := self._views.get(ids[at])) is None:
+            view = entry_view(self.store, ids[at], READ_AHEAD_EVIDENCE)
+            self._keep(generation, view)
+        return view
 
     def _keep(self, generation: int, view: EntryView) -> None:
         if generation != self._generation:
@@ -121,14 +126,24 @@ class ReviewSession:
         self._generation += 1
         self._views = {}
 
-    def move(self, step: int) -> None:
-        """Go ``step`` entries on (or back); the end of the queue is one step past the last."""
+    def move(self, step: int, *, save: bool = True) -> None:
+        """Go ``step`` entries on (or back); the end of the queue is one step past the last.
+
+        The position is saved at once, unless ``save`` is False: then :meth:`save_position`
+        (the app saves it once the next entry is drawn, and when it quits).
+        """
         self.pos = max(0, min(len(self.ids), self.pos + step))
         self._fill()
         self.pos = min(self.pos, len(self.ids))
+        if save:
+            self.save_position()
+
+    def save_position(self) -> None:
+        """Save the reviewer's position in this queue (nothing to do when it is saved)."""
         current = self.current
-        if current is not None:
+        if current is not None and current != self._saved:
             save_cursor(self.store, self.reviewer, self.where, current)
+            self._saved = current
 
     def decide(self, status: str, reason: str | None = None) -> list[Decision]:
         """Confirm or dismiss the current entry, then go to the next one."""
@@ -200,7 +215,7 @@ class ReviewSession:
             self.message += f" ({refused[0]})"
         if back and back[-1].entry_id in self.ids:
             self.pos = self.ids.index(back[-1].entry_id)
-            save_cursor(self.store, self.reviewer, self.where, back[-1].entry_id)
+            self.save_position()
         return decisions
 
     def cluster_members(self, cluster: int) -> list[Entry]:
