@@ -303,14 +303,14 @@ def test_sqlite_built_csv_lines_equal_what_pythons_csv_writer_writes(sqlite_url:
             store,
             [
                 post("http://forum-a.test/t/1#p1", OFFER, FETCHED),
-                post("http://forum-b.test/t/2#p2", "避雷！骗子微信 pianzi_wx2024", FETCHED, "forum-b"),
+                post("http://forum-b.test/t/2#p2", "避雷！骗子微信 pianzi_wx2024", FETCHED, "b"),
             ],
         )
         ids = [row.id for row in iter_export_rows(store, EntryFilter())]
         set_status(store, ids[:2], "confirmed", hostile, hostile, four_eyes=False)
         with store.engine.begin() as connection:  # an URL written before URLs were kept inert
             connection.exec_driver_sql(
-                "UPDATE posts SET url = 'http://forum-b.test/t/2 x\u202e#p2' WHERE site = 'forum-b'"
+                "UPDATE posts SET url = 'http://forum-b.test/t/2 x\u202e#p2' WHERE site = 'b'"
             )
         got = exported(sqlite_url, "csv")
         buffer = io.StringIO()
@@ -343,14 +343,14 @@ def test_sqlite_built_json_equals_the_python_objects_and_stays_inert(sqlite_url:
             [
                 post("http://forum-a.test/t/1#p1", OFFER, FETCHED),
                 post("http://forum-a.test/t/2#p2", WARNING, FETCHED),
-                post("http://forum-b.test/t/3#p3", "骗子微信 pianzi_wx2024 " + hostile, FETCHED, "forum-b"),
+                post("http://forum-b.test/t/3#p3", "骗子微信 pianzi_wx2024 " + hostile, FETCHED, "b"),
             ],
         )
         ids = [row.id for row in iter_export_rows(store, EntryFilter())]
         set_status(store, ids, "confirmed", hostile, hostile, four_eyes=False)
         with store.engine.begin() as connection:
             connection.exec_driver_sql(
-                "UPDATE posts SET url = 'http://forum-b.test/t/3 x\u202e#p3' WHERE site = 'forum-b'"
+                "UPDATE posts SET url = 'http://forum-b.test/t/3 x\u202e#p3' WHERE site = 'b'"
             )
             connection.exec_driver_sql(
                 "INSERT INTO enforcement_results (entry_id, target, result, reason, batch_id, at)"
