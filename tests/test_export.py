@@ -336,6 +336,7 @@ def test_sqlite_built_json_equals_the_python_objects_and_stays_inert(sqlite_url:
     from watchlist.inert import UNSAFE, json_text
 
     hostile = 'a "quoted" \\ back\u202eslash\x85 and\ttab\x01 ⁦微信⁩'
+    scammer = "骗子微信 pianzi_wx2024 " + hostile
     store = open_store(sqlite_url)
     try:
         save_posts(
@@ -343,7 +344,7 @@ def test_sqlite_built_json_equals_the_python_objects_and_stays_inert(sqlite_url:
             [
                 post("http://forum-a.test/t/1#p1", OFFER, FETCHED),
                 post("http://forum-a.test/t/2#p2", WARNING, FETCHED),
-                post("http://forum-b.test/t/3#p3", "骗子微信 pianzi_wx2024 " + hostile, FETCHED, "b"),
+                post("http://forum-b.test/t/3#p3", scammer, FETCHED, "b"),
             ],
         )
         ids = [row.id for row in iter_export_rows(store, EntryFilter())]
