@@ -211,7 +211,7 @@ def test_four_eyes_needs_a_second_reviewer_in_the_queue_and_on_the_command_line(
 
 
 def test_hostile_evidence_reaches_the_terminal_inert(db: str) -> None:
-    term = Terminal(db, "--reviewer", "alice", "--kind", "wechat", "--site", "forum-c")
+    term = Terminal(db, "--reviewer", "alice", "--kind", "WeChat", "--site", "Forum-C")
     screen = term.wait_for("evil_seller", "⟨U+202E⟩", "⟨U+200B⟩")
     assert "[bold red]FAKE[/bold red]" in screen
     term.quit()
@@ -225,6 +225,11 @@ def test_review_without_a_terminal_or_with_bad_choices_is_one_line_exit_2(db: st
     assert piped.code == 2 and piped.stderr.startswith("error: watchlist review needs a terminal")
     kind = run_cli("review", "--kind", "phones", db=db)
     assert kind.code == 2 and "phone, email" in kind.stderr
+    # the shared options: the same one-line errors as `entries` and `export`
+    assert kind.stderr == run_cli("entries", "--kind", "phones", db=db).stderr
+    site = run_cli("review", "--site", "nosuch", db=db)
+    assert site.code == 2 and site.stderr.startswith("error: --site: no site 'nosuch'")
+    assert site.stderr == run_cli("export", "--format", "csv", "--site", "nosuch", db=db).stderr
     reason = run_cli("dismiss", "1", "--reason", "because", db=db)
     assert reason.code == 2 and "not-otc, victim-or-warning" in reason.stderr
     ok = run_cli("dismiss", "1", "--reason", "Victim-Or-Warning", "--reviewer", "bob", db=db)

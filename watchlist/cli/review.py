@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 
 from watchlist import settings
-from watchlist.cli.options import DbOption, checked_ids, store_for
+from watchlist.cli.options import KINDS, DbOption, SiteOption, checked_ids, choice, store_for
 from watchlist.cli.render import console, inert
 from watchlist.errors import UsageError
-from watchlist.extract.model import KINDS
 from watchlist.store import set_status
 from watchlist.store.review import REASONS, Decision
 
@@ -22,6 +21,18 @@ ReviewerOption = Annotated[
 ]
 NoteOption = Annotated[
     str | None, typer.Option("--note", help="Why; kept with the entry and the audit log.")
+]
+
+
+def _kinds(values: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(choice(v, KINDS, "--kind") for v in values or ()))
+
+
+KindsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}.", callback=_kinds
+    ),
 ]
 ReasonOption = Annotated[
     str | None,
@@ -111,13 +122,8 @@ def dismiss_command(
 
 
 def review_command(
-    kind: Annotated[
-        list[str] | None,
-        typer.Option("--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}."),
-    ] = None,
-    site: Annotated[
-        str | None, typer.Option("--site", help="Only entries seen on this site.")
-    ] = None,
+    kind: KindsOption = None,
+    site: SiteOption = None,
     min_score: Annotated[
         float | None,
         typer.Option("--min-score", min=0.0, max=1.0, help="Only entries scoring at least this."),
@@ -150,13 +156,11 @@ def review_command(
     from watchlist.review.session import ReviewSession
     from watchlist.store.queue import QueueFilter
 
-    kinds = tuple(dict.fromkeys(_kind(k) for k in kind or ()))
+    store = store_for(db)  # checks --site too
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("watchlist review needs a terminal; in scripts use confirm / dismiss")
-    where = QueueFilter(kinds, site, min_score, cluster, rereview)
-    session = ReviewSession(
-        store_for(db), reviewer_name(reviewer), where, settings.load().four_eyes
-    )
+    where = QueueFilter(tuple(kind or ()), site, min_score, cluster, rereview)
+    session = ReviewSession(store, reviewer_name(reviewer), where, settings.load().four_eyes)
     session.open(resume=not from_top)
     if not session.total:
         what = "" if where.key() == "all" else f" ({where.key()})"
@@ -169,10 +173,3 @@ def review_command(
     kinds = ("confirmed", "awaiting", "dismissed", "skipped", "undone")
     done = ", ".join(f"{tally[k]} {k}" for k in kinds if tally[k]) or "no decision"
     console.print(f"{done} · watchlist review goes on from here next time", markup=False)
-
-
-def _kind(name: str) -> str:
-    kind = name.strip().lower()
-    if kind not in KINDS:
-        raise UsageError(f"unknown kind {name!r}: use one of {', '.join(KINDS)}")
-    return kind
