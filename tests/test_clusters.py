@@ -268,6 +268,27 @@ def test_clusters_command_lists_size_kinds_sites_and_top_values(store_url: str) 
     assert members[0].value in text.stdout and "1 cluster\n" in text.stdout
 
 
+def test_clusters_command_fits_80_columns_counting_what_does_not_fit_and_wide_lists_all(
+    sqlite_url: str,
+) -> None:
+    store = open_store(sqlite_url)
+    text = "TG: @alpha_one 电话 13800138000 QQ：123456 微信：wx_alpha1 邮箱 alpha@example.com"
+    boards = [f"board-{n:02d}" for n in range(12)]
+    save_posts(store, [ad(f"http://{b}.test/1", "a", text, site=b) for b in boards])
+    store.close()
+    narrow = run_cli("clusters", db=sqlite_url, env={"COLUMNS": "80"})
+    assert narrow.code == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert lines and all(len(line) <= 80 for line in lines), narrow.stdout
+    assert lines[1] == "  email 1, phone 1, qq 1, telegram 1, wechat 1"
+    on = lines[2]  # the sites on a line of their own, as many as fit, then how many more
+    assert on.startswith("  on board-00, board-01")
+    listed = on.removeprefix("  on ").split(", ")[:-1]
+    assert listed == boards[: len(listed)] and on.endswith(f"… {12 - len(listed)} more sites")
+    wide = run_cli("clusters", "--wide", db=sqlite_url, env={"COLUMNS": "80"})
+    assert f" · on {', '.join(boards)}" in wide.stdout.splitlines()[1]
+
+
 def test_entries_export_and_show_name_a_clusters_members(store_url: str) -> None:
     store = open_store(store_url)
     (biggest, *_) = list_clusters(store)

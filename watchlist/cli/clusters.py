@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.text import Text
 
-from watchlist.cli.options import DbOption, SiteOption, store_for
-from watchlist.cli.render import console, inert, json_line, plural
+from watchlist.cli.options import DbOption, SiteOption, WideOption, store_for
+from watchlist.cli.render import console, inert, json_line, neutralize, plural
 from watchlist.store import Store
 from watchlist.store.allowlist import allowed_row
 from watchlist.store.clusters import (
@@ -43,12 +44,14 @@ def clusters_command(
         bool, typer.Option("--rebuild", help="Link every stored post again (new ids).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    wide: WideOption = False,
     db: DbOption = None,
 ) -> None:
     """List operator clusters: entries linked by appearing in the same posts, largest first.
 
     Each cluster shows its id, size, review state, kinds, sites and best-scoring values;
-    `watchlist entries --cluster ID` lists all its members.
+    `watchlist entries --cluster ID` lists all its members. Kinds and sites that do not fit
+    the terminal's width are counted ("… 3 more sites"); `--wide` lists them all.
 
     Example:
 
@@ -67,7 +70,7 @@ def clusters_command(
             console.out(json_line(_json(summary)), highlight=False)
         return
     for summary in found:
-        _print_cluster(summary)
+        _print_cluster(summary, console.width, wide)
     console.print(f"{len(found)} {_plural(len(found), 'cluster')}", markup=False)
     waiting = backlog_size(store)
     if waiting:
@@ -82,15 +85,34 @@ def _plural(count: int, word: str) -> str:
     return plural(count, word).partition(" ")[2]
 
 
-def _print_cluster(summary: ClusterSummary) -> None:
+def _print_cluster(summary: ClusterSummary, width: int, wide: bool) -> None:
     states = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items()))
     head = f"cluster #{summary.id} · {summary.size} entries ({states}) · best {summary.score:.2f}"
     console.print(Text(head, style="bold"))
-    kinds = ", ".join(f"{kind} {n}" for kind, n in summary.kinds.items())
-    console.print(inert(f"  {kinds} · on {', '.join(summary.sites) or '-'}"), soft_wrap=False)
+    kinds = [f"{kind} {n}" for kind, n in summary.kinds.items()]
+    sites = [neutralize(site, keep_newlines=False) for site in summary.sites] or ["-"]
+    whole = f"  {', '.join(kinds)} · on {', '.join(sites)}"
+    if wide or cell_len(whole) <= width:
+        console.print(Text(whole), soft_wrap=True)
+    else:  # kinds on one line, sites on the next: each as many as fit, then how many more
+        console.print(Text(listing("  ", kinds, "kind", width)), soft_wrap=True)
+        console.print(Text(listing("  on ", sites, "site", width)), soft_wrap=True)
     for entry in summary.top:
         mark = "" if entry.status == "new" else f" ({entry.status})"
         console.print(inert(f"  #{entry.id} {entry.kind} {entry.value}{mark}"))
+
+
+def listing(lead: str, items: list[str], noun: str, width: int) -> str:
+    """``lead`` and ``items`` joined by commas in ``width`` cells: those that do not fit are
+    counted (``… 3 more sites``); an item is never split (the first is shown, however long).
+    """
+    for shown in range(len(items), 0, -1):
+        rest = len(items) - shown
+        more = f", … {rest} more {noun if rest == 1 else noun + 's'}" if rest else ""
+        line = lead + ", ".join(items[:shown]) + more
+        if cell_len(line) <= width or shown == 1:
+            return line
+    return lead
 
 
 def _json(summary: ClusterSummary) -> dict[str, Any]:
