@@ -320,7 +320,7 @@ def test_store_takes_four_crawls_reviews_and_exports_at_once_without_losing_a_wr
             result = run_cli("crawl", f"forum{index}", "--seeds", str(seeds), db=postgres_url)
             crawls[index] += 1
             if result.code != 0:
-                failures.append(f"crawl forum{index}: {result.stderr[-500:]}")
+                failures.append(f"crawl forum{index}: {result.stdout[-1500:]} {result.stderr}")
 
     def review_loop() -> None:
         turn = 0
