@@ -565,6 +565,41 @@ def test_at_80_by_24_the_footer_shows_every_key_and_long_text_wraps(sqlite_url: 
     drive(session, scenario)
 
 
+def test_a_move_swaps_the_entry_without_a_layout_and_a_scrolled_entry_s_successor_starts_at_top(
+    sqlite_url: str,
+) -> None:
+    store = open_store(sqlite_url)
+    numbers = [str(123450 + n) for n in range(10)]
+    text = "出U 白U QQ " + " ".join(numbers)
+    handles = [("qq", n, n, "offered") for n in numbers]
+    save_posts(store, [post(f"http://a.test/{n}", "a", text, 0.9, handles) for n in (1, 2)])
+    session = opened(store)  # ten entries, each with nine others in its posts: taller than 80×24
+
+    async def scenario(p: Pilot) -> None:
+        screen = p.app.screen
+        layouts: list[bool] = []
+        refresh_layout = screen._refresh_layout
+
+        def counted(size: object = None, scroll: bool = False) -> None:
+            layouts.append(scroll)
+            refresh_layout(size, scroll)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        for _ in range(3):
+            here = session.current
+            await p.press("j")
+            assert session.current != here and f"#{session.current} qq " in p.screen()
+        assert layouts == []  # only the panel's lines and the status lines were redrawn
+        await p.press("pagedown")
+        assert f"#{session.current} qq " not in p.screen()  # scrolled past the entry's head
+        assert "also in these posts (9)" in p.screen()
+        await p.press("j")
+        assert p.screen().splitlines()[1].startswith(f" #{session.current} qq ")
+
+    drive(session, scenario)
+    store.close()
+
+
 def test_q_quits_and_the_end_of_the_queue_says_so(store: Store) -> None:
     session = opened(store, kinds=("qq",))
 
