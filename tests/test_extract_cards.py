@@ -55,3 +55,10 @@ def test_card_span_covers_the_spaced_groups() -> None:
     text = "卡号：6222 0212 3456 7890 128 户名张三"
     (handle,) = [h for h in extract(text).handles if h.kind == "bank_card"]
     assert text[handle.start : handle.end] == "6222 0212 3456 7890 128"
+
+
+def test_a_card_grouped_by_slashes_in_fours_is_a_card_but_not_inside_a_url_path() -> None:
+    assert [h.value for h in extract("Top up: 5345/0876/4342/1704 now").handles] == [
+        "5345087643421704"
+    ]
+    assert [h.kind for h in extract("https://x.com/5345/0876/4342/1704").handles] == ["domain"]

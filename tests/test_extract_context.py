@@ -59,6 +59,21 @@ def test_role_follows_report_then_contact_cues_then_ad_posts(text: str, role: st
 
 
 @pytest.mark.parametrize(
+    ("offer", "ordinary"),
+    [
+        ("出U 秒放 承兑商 跑分", "今天天气不错"),
+        ("出U秒放，联系TG @usdt_king", "曝光骗子：微信 chenxiaoda-004 收钱不放币"),
+        ("테더 판매합니다 카톡 usdt_kim77", "def rate(self): return 7.2"),
+        ("三方支付 四方支付 一个人", "支付宝客服提醒：请勿向陌生人转账"),
+    ],
+)
+def test_otc_score_ranks_an_offer_above_an_ordinary_post_or_a_warning(
+    offer: str, ordinary: str
+) -> None:
+    assert extract(offer).otc_score > 0.5 > extract(ordinary).otc_score
+
+
+@pytest.mark.parametrize(
     ("text", "low", "high"),
     [
         ("今天天气不错", 0.0, 0.0),
@@ -67,8 +82,10 @@ def test_role_follows_report_then_contact_cues_then_ad_posts(text: str, role: st
         ("Selling USDT @ 1.02", 0.5, 0.6),
     ],
 )
-def test_otc_score_grows_with_distinct_lexicon_terms(text: str, low: float, high: float) -> None:
-    assert low <= extract(text).otc_score <= high
+def test_lexicon_score_grows_with_distinct_lexicon_terms(
+    text: str, low: float, high: float
+) -> None:
+    assert low <= otc_score(text.lower()) <= high
 
 
 def test_otc_score_counts_each_term_once() -> None:

@@ -94,3 +94,9 @@ def test_dots_between_cue_characters_are_removed() -> None:
         h for h in extract("无.需.打.开，支.付.宝 13812345678").handles if h.kind == "alipay"
     ]
     assert handle.value == "+8613812345678"
+
+
+def test_a_qq_number_between_percent_escapes_is_found_and_a_percentage_is_not() -> None:
+    text = "热门搜索：%E6%94%B6U%E3%80%90Q3918264057%E3%80%91q%E3%80%81v%E5%90%8C%E5%8F%B7"
+    assert [(h.kind, h.value) for h in extract(text).handles] == [("qq", "3918264057")]
+    assert extract("扣 50% 手续费").handles == []

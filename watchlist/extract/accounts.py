@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from watchlist.extract.model import Handle
-from watchlist.extract.numbers import blocked, windows
+from watchlist.extract.numbers import blocked, escape_at, windows
 from watchlist.extract.telegram import NOT_USERNAMES
 
 _GAP = re.compile(
@@ -250,7 +250,9 @@ def _after(
 
 
 def _qq(views: _Views, match: re.Match[str] | None) -> Handle | None:
-    if match is None or _AMOUNT_AFTER.match(views.lowered, match.end()):
+    if match is None:
+        return None
+    if _AMOUNT_AFTER.match(views.lowered, match.end()) and not escape_at(views.text, match.end()):
         return None
     if blocked(views.digits, views.lowered, match.start(), match.end()):
         return None

@@ -1,7 +1,8 @@
 """Bank cards: 13–19 digits, Luhn-valid, with a real issuer prefix for their length.
 
 Canonical value: the digits only. Groups may be separated by spaces or dashes
-(``6222 0212 3456 7890 123``). Luhn alone accepts one random string in ten (13-digit millisecond
+(``6222 0212 3456 7890 123``), or by slashes between groups of four (``5345/0876/4342/1704``).
+Luhn alone accepts one random string in ten (13-digit millisecond
 timestamps pass it), so the issuer table decides first: UnionPay 62 (16–19), Visa 4 (13/16/19),
 Mastercard 51–55 and 2221–2720 (16), Amex 34/37 (15), JCB 3528–3589 (16–19), Discover 6011 / 644–
 649 / 65 (16–19), Diners 300–305 / 36 / 38–39 (14–19), Maestro-style UnionPay debit 60/62… is not
@@ -10,6 +11,8 @@ guessed. Masked numbers (``6222****1234``), tails (尾号1234), glued runs and l
 """
 
 from __future__ import annotations
+
+import re
 
 from watchlist.extract.model import Handle
 from watchlist.extract.numbers import blocked, long_windows
@@ -66,6 +69,10 @@ def card_number(digits: str) -> str | None:
     return None
 
 
+# Four-digit groups joined by slashes, as card numbers are printed on some receipts and posts.
+_SLASHED = re.compile(r"(?<![0-9/])[0-9]{4}(?:/[0-9]{4}){2,3}(?:/[0-9]{1,3})?(?![0-9/])", re.ASCII)
+
+
 def find_cards(digits: str, lowered: str) -> list[Handle]:
     """Every bank card number in ``digits`` (the digits view of a normalized text)."""
     found: list[Handle] = []
@@ -76,4 +83,11 @@ def find_cards(digits: str, lowered: str) -> list[Handle]:
         if blocked(digits, lowered, window.start, window.end):
             continue
         found.append(Handle("bank_card", number, window.start, window.end))
+    if "/" in digits:
+        for match in _SLASHED.finditer(digits):
+            number = match.group().replace("/", "")
+            if card_number(number) is not None and not blocked(
+                digits, lowered, match.start(), match.end()
+            ):
+                found.append(Handle("bank_card", number, match.start(), match.end()))
     return found

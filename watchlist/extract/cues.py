@@ -51,6 +51,8 @@ class _Group:
             if check:
                 before = lowered[start - 1] if start else " "
                 after = lowered[end] if end < size else " "
+                if before in _HEX and start >= 3 and _escape_before(lowered, start):
+                    before = " "  # "%E3%80%90Q…": a percent-escape ends before the word
                 if (check & _LEFT and before in left) or (check & _RIGHT and after in right):
                     # A word glued to its neighbour does not count, but may hide a shorter word
                     # inside it (出u in 出usdt hides usdt): look again from its next character.
@@ -85,6 +87,19 @@ class _Group:
 
 
 _FRAME = frozenset("/+=\\")
+_HEX = frozenset("0123456789abcdef")
+
+
+def _escape_before(lowered: str, start: int) -> bool:
+    """Whether a percent-escape of a multi-byte character (``%e3%80%90``) ends at ``start``."""
+    return (
+        lowered[start - 3] == "%"
+        and lowered[start - 2] in _HEX
+        and start >= 6
+        and lowered[start - 6] == "%"
+    )
+
+
 _TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789+/=\\_-.%~"
 _TOKEN_RUN = re.compile(r"[a-z0-9+/=\\_.%~\-]*")
 _DIGITS = frozenset("0123456789")

@@ -40,6 +40,7 @@ _BLOB = re.compile(
     re.ASCII,
 )
 _SPLIT = re.compile(r"([^0-9]+)")
+_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f]){2}")
 _SEPARATORS = re.compile(r"[^0-9]+")
 _SHAPE = str.maketrans("0123456789", "9999999999")
 _DECIMAL = frozenset({".", ","})
@@ -229,8 +230,15 @@ def glued(text: str, start: int, end: int) -> bool:
     if end < len(text):
         after = text[end]
         if after in _AFTER_BLOCK or after.isdigit():
-            return True
+            # A percent-escape of a multi-byte character is no percent sign: "…057%E3%80%91".
+            return not (after == "%" and escape_at(text, end))
     return False
+
+
+def escape_at(text: str, at: int) -> bool:
+    """Whether a percent-escaped multi-byte character starts at ``at`` (``%E3%80%91``): no
+    percent sign after a number."""
+    return _ESCAPES.match(text, at) is not None
 
 
 def labelled(lowered: str, start: int) -> bool:

@@ -12,6 +12,7 @@ from watchlist.extract.domains import find_domains
 from watchlist.extract.emails import find_emails
 from watchlist.extract.model import Extraction, Handle
 from watchlist.extract.normalize import Normalized, normalize
+from watchlist.extract.otc_model import probability
 from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
 from watchlist.extract.platforms import drop_platform_mentions
@@ -38,6 +39,8 @@ FINDERS: tuple[Finder, ...] = (
 def extract(text: str) -> Extraction:
     """Every handle in ``text`` with its provider and role, and the text's OTC score.
 
+    The OTC score is ``otc_model``'s probability; the roles read the lexicon score (``score``).
+
     Handles are sorted by ``start``; the same (kind, value, start) appears once;
     ``text[h.start:h.end]`` is what was written. Any ``str`` is accepted (NUL, lone surrogates,
     controls); every value is printable ASCII.
@@ -56,7 +59,7 @@ def extract(text: str) -> Extraction:
         )
     roles = RoleCues(lowered, score, found[role_group])
     if not candidates:
-        return Extraction([], score, roles.reports)
+        return Extraction([], probability(lowered, score, roles.reports), roles.reports)
     providers = ProviderCues(lowered, hits)
     unique: dict[tuple[str, str, int], Handle] = {}
     for handle in candidates:
@@ -68,7 +71,9 @@ def extract(text: str) -> Extraction:
             provider = providers.provider_for(handle)
             role = roles.role_for(handle, provider)
             unique[key] = Handle(handle.kind, handle.value, start, end, provider, role)
-    return Extraction(sorted(unique.values(), key=_order), score, roles.reports)
+    handles = sorted(unique.values(), key=_order)
+    otc = probability(lowered, score, roles.reports)
+    return Extraction(handles, otc, roles.reports)
 
 
 def _order(handle: Handle) -> tuple[int, int, str, str]:
