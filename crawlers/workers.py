@@ -190,7 +190,11 @@ def _watch(work: _Work, store: Store) -> None:
         scheduler = engine._slot.scheduler if engine and engine._slot else None
         if work.settled or (isinstance(scheduler, SharedScheduler) and scheduler.holds()):
             raise DontCloseSpider
-        work.complete = work.frontier.complete()
+        try:
+            work.complete = work.frontier.complete()
+        except redis.RedisError as exc:  # never close on a Redis hiccup: ask again later
+            logger.warning("%s: Redis: %s (retrying)", work.site.name, exc)
+            raise DontCloseSpider from None
         if not work.complete:
             raise DontCloseSpider
         if isinstance(scheduler, SharedScheduler):
