@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from watchlist.extract import KINDS, ROLES, Extraction, Handle, extract
 from watchlist.extract.checksums import b58check_encode, eip55, segwit_encode
+from watchlist.extract.normalize import normalize
 
 HARD_NEGATIVES = [
     "价格6.95",
@@ -144,21 +145,67 @@ def standalone(handle: Handle) -> str:
     return cue + handle.value
 
 
+def _in_order(value: str, written: str) -> bool:
+    """Whether the letters and digits of ``value`` appear in ``written`` in the same order."""
+    rest = iter(written)
+    return all(c in rest for c in value)
+
+
+def written_holds_value(handle: Handle, written: str) -> bool:
+    """Whether ``written`` (the slice of the text a handle's span covers) holds its value, read
+    through the normalization map: a number's digits, an account's or an address's letters and
+    digits in order (refanging and decoding only remove characters between them)."""
+    norm = normalize(written)
+    digits = "".join(c for c in norm.digits if c.isdigit())
+    value = handle.value
+    if handle.kind == "phone" or value.startswith("+"):
+        return digits.endswith(value[-7:])  # the subscriber digits, whatever the prefix
+    if handle.kind in ("qq", "bank_card") or (handle.kind == "alipay" and value.isdigit()):
+        return digits == value
+    if handle.kind == "domain" and "xn--" in value:
+        return True  # punycode: the written host is Unicode
+    if handle.kind == "payment_link":
+        value = value.rsplit("/", 1)[-1]  # the code: the scheme may be left out, as written
+    alnum = "".join(c for c in value.lower() if c.isalnum() and c.isascii())
+    return _in_order(alnum, norm.digits.lower())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(FRAGMENTS)), max_size=12))
-def test_extract_never_raises_and_canonical_values_round_trip(parts: list[str]) -> None:
+def test_each_span_covers_its_written_value_and_canonical_values_round_trip(
+    parts: list[str],
+) -> None:
     text = "".join(parts)
     result = extract(text)
     assert 0.0 <= result.otc_score <= 1.0
     for handle in result.handles:
         assert 0 <= handle.start < handle.end <= len(text)
-        assert text[handle.start : handle.end] in text
+        written = text[handle.start : handle.end]
+        assert written_holds_value(handle, written), (handle, written)
         assert handle.kind in KINDS and handle.role in ROLES
         again = {(h.kind, h.value) for h in extract(standalone(handle)).handles}
         assert (handle.kind, handle.value) in again
 
 
+def test_the_span_check_fails_for_a_span_that_misses_its_value() -> None:
+    phone = Handle("phone", "+8613812345678", 0, 5)
+    assert written_holds_value(phone, "13812345678")
+    assert not written_holds_value(phone, "13812")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
-def test_extract_never_raises_on_arbitrary_unicode(text: str) -> None:
-    extract(text)
+def test_extract_on_arbitrary_unicode_gives_sorted_valid_deterministic_handles(
+    text: str,
+) -> None:
+    result = extract(text)
+    assert result == extract(text)  # deterministic
+    assert 0.0 <= result.otc_score <= 1.0
+    keys = [(h.start, h.end, h.kind, h.value) for h in result.handles]
+    assert keys == sorted(keys)
+    assert len({(h.kind, h.value, h.start) for h in result.handles}) == len(result.handles)
+    for handle in result.handles:
+        assert 0 <= handle.start < handle.end <= len(text)
+        assert handle.kind in KINDS and handle.role in ROLES
+        assert handle.value.isascii() and handle.value.isprintable() and handle.value
+        assert written_holds_value(handle, text[handle.start : handle.end]), handle
