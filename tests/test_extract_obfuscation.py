@@ -100,3 +100,15 @@ def test_a_qq_number_between_percent_escapes_is_found_and_a_percentage_is_not() 
     text = "热门搜索：%E6%94%B6U%E3%80%90Q3918264057%E3%80%91q%E3%80%81v%E5%90%8C%E5%8F%B7"
     assert [(h.kind, h.value) for h in extract(text).handles] == [("qq", "3918264057")]
     assert extract("扣 50% 手续费").handles == []
+
+
+@pytest.mark.parametrize(
+    "text", ["联系13812345678一起去", "电话13812345678一下", "13812345678一个人"]
+)
+def test_a_numeral_starting_a_word_after_a_number_is_no_digit_of_it(text: str) -> None:
+    assert [h.value for h in extract(text).handles] == ["+8613812345678"]
+
+
+def test_chinese_numerals_in_an_email_local_part_are_its_digits() -> None:
+    handles = extract("邮箱：wang一二三四五@163.com").handles
+    assert [(h.kind, h.value) for h in handles] == [("email", "wang12345@163.com")]

@@ -12,7 +12,8 @@ indexes all three) and ``span()`` to map a span of them back to ``text``:
   ASCII digits, and Cyrillic or Greek look-alikes to Latin — the last only inside tokens that
   also hold ASCII letters or digits (``usdt_kіng``), so Russian or Greek prose is left alone.
 - ``digits``: ``text`` with Chinese numerals (一二三…, spoken 幺两拐勾洞, financial 壹贰叁…) as
-  ASCII digits. Only number finders read it: mapped everywhere, 三方支付 would lose its word.
+  ASCII digits, except 一 / 两 starting a word (一起, 一下, 一个, 两个 …). Only number finders
+  read it: mapped everywhere, 三方支付 would lose its word.
 - ``lowered``: ``text.lower()`` for cue words.
 
 The common Chinese punctuation (，：；！？（）and 。) stays: most posts contain it and the finders
@@ -190,6 +191,22 @@ def _fold_segment(match: re.Match[str]) -> str:
     return segment.translate(_LOOK_TABLE)
 
 
+# A numeral that is part of a word is no digit: 一起, 一下, 一个 (13812345678一起去 is a phone).
+_WORD_NUMERAL = re.compile("[一两](?=[起下个個些样樣直定般切点點次天位套张張条條笔筆对對共人台手])")
+
+
+def _keep_word_numerals(folded: str, digits: str) -> str:
+    """``digits`` with the numerals of words (``_WORD_NUMERAL``) put back as written."""
+    parts: list[str] = []
+    last = 0
+    for match in _WORD_NUMERAL.finditer(folded):
+        parts.append(digits[last : match.start()])
+        parts.append(match.group())
+        last = match.end()
+    parts.append(digits[last:])
+    return "".join(parts)
+
+
 def normalize(text: str) -> Normalized:
     """The normalized views of ``text`` (see the module docstring); linear in ``len(text)``.
 
@@ -227,4 +244,6 @@ def normalize(text: str) -> Normalized:
     digits = folded
     if _NUMBER_HINT.search(folded, at) is not None:
         digits = folded.translate(_NUMERAL_TABLE)
+        if _WORD_NUMERAL.search(folded) is not None:
+            digits = _keep_word_numerals(folded, digits)
     return Normalized(text, folded, digits, folded.lower(), deletions)

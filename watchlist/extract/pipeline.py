@@ -28,7 +28,8 @@ Finder = Callable[[Normalized], list[Handle]]
 FINDERS: tuple[Finder, ...] = (
     lambda n: find_phones(n.digits, n.lowered),
     lambda n: find_cards(n.digits, n.lowered),
-    lambda n: find_emails(n.text),
+    # Chinese or spoken numerals in a local part are its digits: "wang一二三四五@163.com".
+    lambda n: find_emails(n.digits if n.digits is not n.text and "@" in n.text else n.text),
     lambda n: find_telegram(n.text),
     lambda n: find_crypto(n.text),
     lambda n: find_payment_links(n.text, n.lowered),
