@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +16,9 @@ from watchlist.cli.render import console, inert
 from watchlist.errors import UsageError
 from watchlist.store import set_status
 from watchlist.store.review import REASONS, Decision
+
+if TYPE_CHECKING:
+    from watchlist.review.session import ReviewSession
 
 IdsArgument = Annotated[list[int], typer.Argument(metavar="ID...", help="Entry ids.")]
 ReviewerOption = Annotated[
@@ -161,15 +166,43 @@ def review_command(
         raise UsageError("watchlist review needs a terminal; in scripts use confirm / dismiss")
     where = QueueFilter(tuple(kind or ()), site, min_score, cluster, rereview)
     session = ReviewSession(store, reviewer_name(reviewer), where, settings.load().four_eyes)
-    session.open(resume=not from_top)
+    opened = _opening(session, resume=not from_top)
+    from watchlist.review.app import ReviewApp  # Textual loads while the store is read
+
+    opened()
     if not session.total:
         what = "" if where.key() == "all" else f" ({where.key()})"
         console.print(inert(f"nothing to review{what}", keep_newlines=False))
         return
-    from watchlist.review.app import ReviewApp
-
     ReviewApp(session).run()
     tally = session.tally
     kinds = ("confirmed", "awaiting", "dismissed", "skipped", "undone")
     done = ", ".join(f"{tally[k]} {k}" for k in kinds if tally[k]) or "no decision"
     console.print(f"{done} · watchlist review goes on from here next time", markup=False)
+
+
+def _opening(session: ReviewSession, *, resume: bool) -> Callable[[], None]:
+    """Open the queue and read its first entry in a thread; the call returned waits for it.
+
+    SQLite runs its queries without holding the interpreter lock, so on a second core they
+    overlap the import of Textual that follows (start-up is mostly imports: docs/benchmarks.md).
+    An error in the thread is raised by the call.
+    """
+    failed: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            session.open(resume=resume)
+            session.view()  # kept: the first draw does not query
+        except BaseException as exc:  # raised again in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=read, name="open the queue", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
