@@ -6,9 +6,10 @@ The model is a logistic regression over what a text holds, as ``watchlist.extrac
 computes it at run time:
 
 - the presence of each of ``N`` character n-grams (2–4 characters of the normalized,
-  lower-cased text, digits folded to ``0``), chosen by the training itself: n-grams found in at
-  least ``MIN_DF`` training posts, fitted with L2, then the ``N`` with the largest weights kept
-  and refitted;
+  lower-cased text, none holding a digit), chosen by the training itself: every n-gram found in
+  at least ``MIN_DF`` training posts is fitted with L2, the ``N`` with the largest weights are
+  kept, and the model is refitted on them as the run time reads them (one leftmost-longest
+  automaton over the ``N``);
 - the lexicon score (``watchlist.extract.score``, FIELD-NOTES' trade and laundering words);
 - whether the text reports someone (a counting report cue).
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from corpus_tools import Post, load_corpus
 
-from watchlist.extract.otc_model import NGRAMS, features_of
+from watchlist.extract.otc_model import NGRAMS, automaton, features_of, terms_in
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "data" / "blind"
@@ -46,20 +47,31 @@ RATE = 0.5
 DENSE = ("lexicon", "reports")
 
 Sample = tuple[frozenset[str], tuple[float, float], int]
+Post3 = tuple[str, tuple[float, float], int]  # lower-cased text, dense features, label
 
 
 def candidates(text: str) -> set[str]:
-    """Every n-gram of ``text`` (a prepared text) of the lengths the model uses."""
-    return {text[i : i + n] for n in NGRAMS for i in range(len(text) - n + 1)}
+    """Every n-gram of ``text`` of the lengths the model uses, without digits or blanks only."""
+    grams = {text[i : i + n] for n in NGRAMS for i in range(len(text) - n + 1)}
+    return {g for g in grams if g.strip() and not any(c.isdigit() for c in g)}
 
 
-def samples(posts: Sequence[Post]) -> list[Sample]:
-    """Each post as (its n-grams, its dense features, its label)."""
-    out: list[Sample] = []
+def samples(posts: Sequence[Post]) -> list[Post3]:
+    """Each post as (its lower-cased text, its dense features, its label)."""
+    out: list[Post3] = []
     for post in posts:
-        prepared, dense = features_of(post.text)
-        out.append((frozenset(candidates(prepared)), dense, int(bool(post.otc))))
+        lowered, dense = features_of(post.text)
+        out.append((lowered, dense, int(bool(post.otc))))
     return out
+
+
+def as_read(data: list[Post3], terms: list[str] | None) -> list[Sample]:
+    """The posts' n-gram sets: every candidate (``terms`` None), or ``terms`` as the run time's
+    automaton finds them."""
+    if terms is None:
+        return [(frozenset(candidates(text)), dense, y) for text, dense, y in data]
+    found = automaton(terms)
+    return [(frozenset(terms_in(text, terms, found)), dense, y) for text, dense, y in data]
 
 
 def fit(
@@ -98,21 +110,24 @@ def fit(
 
 
 def train(
-    data: list[Sample], terms: int, l2: float = L2
+    posts: list[Post3], terms: int, l2: float = L2
 ) -> tuple[float, list[float], dict[str, float]]:
-    """Choose the vocabulary on ``data``, fit, keep the ``terms`` strongest n-grams, refit."""
+    """Choose the vocabulary on ``posts``, fit, keep the ``terms`` strongest n-grams, refit on
+    them as the run time reads them."""
+    data = as_read(posts, None)
     df = Counter(t for grams, _dense, _y in data for t in grams)
-    vocab = sorted(t for t, count in df.items() if count >= MIN_DF and t.strip())
+    vocab = sorted(t for t, count in df.items() if count >= MIN_DF)
     _b, _d, weights = fit(data, vocab, l2)
-    strongest = sorted(weights, key=lambda t: (-abs(weights[t]), t))[:terms]
-    return fit(data, sorted(strongest), l2)
+    strongest = sorted(sorted(weights, key=lambda t: (-abs(weights[t]), t))[:terms])
+    return fit(as_read(posts, strongest), strongest, l2)
 
 
-def predict(model: tuple[float, list[float], dict[str, float]], sample: Sample) -> float:
-    """The model's probability for one sample."""
+def predict(model: tuple[float, list[float], dict[str, float]], post: Post3) -> float:
+    """The model's probability for one post, its n-grams read as the run time reads them."""
     b, d, weights = model
-    grams, dense, _y = sample
-    z = b + sum(weights.get(t, 0.0) for t in grams)
+    text, dense, _y = post
+    terms = sorted(weights)
+    z = b + sum(weights[t] for t in terms_in(text, terms, automaton(terms)))
     z += sum(dk * xk for dk, xk in zip(d, dense, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -151,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = train(train_rows, args.terms, args.l2)
         fold = [(predict(model, s), bool(p.otc)) for s, p in test]
         held_out.extend(fold)
-        lexicon_only.extend((s[1][0], bool(p.otc)) for s, p in test)
+        lexicon_only.extend((s[1][0], bool(p.otc)) for s, p in test)  # the lexicon alone
         figure = auc(fold)
         print(f"{market:<14} {len(test):>5} {'—' if figure is None else f'{figure:.3f}':>6}")
     print(
