@@ -191,3 +191,36 @@ def test_extractor_meets_precision_and_recall_for(
     ]
     assert precision >= extract_quality.MIN_PRECISION, "false positives:\n" + "\n".join(false)
     assert recall >= extract_quality.MIN_RECALL, "misses:\n" + "\n".join(misses)
+
+
+BLIND = ROOT / "tests" / "data" / "blind"
+MIN_BLIND_ROLE_ACCURACY = 0.92
+
+
+@pytest.fixture(scope="module")
+def blind_report() -> extract_quality.Report:
+    """The benchmark's measurements on the blind corpus (posts written without the extractor)."""
+    return extract_quality.score(
+        corpus_tools.load_corpus(BLIND), extract_quality.watchlist_extractor()
+    )
+
+
+def test_extractor_meets_precision_and_recall_per_kind_on_the_blind_corpus(
+    blind_report: extract_quality.Report,
+) -> None:
+    assert blind_report.errors == []
+    assert blind_report.failing_kinds() == []
+
+
+def test_roles_are_right_for_at_least_92_percent_of_the_blind_corpus_handles(
+    blind_report: extract_quality.Report,
+) -> None:
+    share = blind_report.roles_right / blind_report.roles_labelled
+    assert share >= MIN_BLIND_ROLE_ACCURACY, "\n".join(blind_report.role_errors)
+
+
+def test_auc_ranks_positives_above_negatives_and_counts_ties_half() -> None:
+    assert extract_quality.auc([(0.9, True), (0.1, False)]) == 1.0
+    assert extract_quality.auc([(0.1, True), (0.9, False)]) == 0.0
+    assert extract_quality.auc([(0.5, True), (0.5, False)]) == 0.5
+    assert extract_quality.auc([(0.5, True)]) is None

@@ -210,10 +210,9 @@ _TAIL_ENDS = frozenset(
 ) | {"\u212a"}  # and the only other character lowering to one of them: the Kelvin sign "K"
 # What a lower-cased text must end with for _country_region to find a country: a label, a
 # country word or "us", by last character.
-_ISO_LOWER = tuple(code.lower() for code in sorted(_ISO_CODES))
 _ENDINGS = {
-    c: tuple(w for w in (*_LABELS, *_COUNTRY_WORDS, *_ISO_LOWER) if w[-1] == c)
-    for c in {w[-1] for w in (*_LABELS, *_COUNTRY_WORDS, *_ISO_LOWER)}
+    c: tuple(w for w in (*_LABELS, *_COUNTRY_WORDS, "us") if w[-1] == c)
+    for c in {w[-1] for w in (*_LABELS, *_COUNTRY_WORDS, "us")}
 }
 
 
@@ -315,7 +314,9 @@ def find_phones(digits: str, lowered: str) -> list[Handle]:
         lead = blob.lead
         if lead > 0:
             endings = _ENDINGS.get(lowered[lead - 1])
-            if endings is None or not lowered.endswith(endings, max(0, blob.start - 24), lead):
+            if (
+                endings is None or not lowered.endswith(endings, max(0, blob.start - 24), lead)
+            ) and digits[lead - 2 : lead] not in _ISO_CODES:  # capitals only: "PH 0905…"
                 continue
         if blob.long and len(blob.raw) > 12 and blob.raw.isdigit():
             continue  # no window of 6–12 digits starts it
