@@ -122,8 +122,8 @@ class QueueScreen(Screen[None]):
         message = Text(shown(s.message)) if s.message else Text(HINT, style="dim")
         self.query_one("#message", Static).update(message, layout=False)
         s.message = ""
-        # the next entry is read and rendered while the reviewer reads this one
-        # (a description of its own: Textual would repr() the session, all its ids included)
+        # the position is saved and the next entry read and rendered while the reviewer reads
+        # this one (a description of its own: Textual would repr() the session, all its ids)
         width = panel.text_width
         self.run_worker(
             lambda: self._read_ahead(width),
@@ -135,7 +135,11 @@ class QueueScreen(Screen[None]):
         )
 
     def _read_ahead(self, width: int) -> None:
-        """Read the next entry's view and wrap its lines at ``width`` (in a worker thread)."""
+        """Save the position, read the next entry's view and wrap its lines at ``width``.
+
+        In a worker thread: a write that waits on a busy disk never delays a keypress.
+        """
+        self.session.save_position()
         view = self.session.prefetch()
         if view is None or not width or view.entry.id is None:
             return
@@ -149,9 +153,8 @@ class QueueScreen(Screen[None]):
 
     def action_move(self, step: int) -> None:
         """Next or previous entry."""
-        self.session.move(step, save=False)
+        self.session.move(step, save=False)  # saved by the read-ahead worker
         self.redraw()
-        self.call_after_refresh(self.session.save_position)  # once the entry is on screen
 
     def action_page(self, direction: int) -> None:
         """Scroll a long entry."""

@@ -130,7 +130,7 @@ class ReviewSession:
         """Go ``step`` entries on (or back); the end of the queue is one step past the last.
 
         The position is saved at once, unless ``save`` is False: then :meth:`save_position`
-        (the app saves it once the next entry is drawn, and when it quits).
+        (the app saves it in its read-ahead worker, and when it quits).
         """
         self.pos = max(0, min(len(self.ids), self.pos + step))
         self._fill()
