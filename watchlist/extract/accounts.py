@@ -75,11 +75,22 @@ _ABOVE_BEFORE = re.compile(r"(?:上面|上述|以上|上方)[的]?(?:号码|号|
 _CUE_AND_NUMBER = re.compile(r"(?:q|qq|v|vx|wx)[0-9]+", re.ASCII | re.IGNORECASE)
 # A name written before its cue, joined by a possessive or "on": "usdt_king 是我的飞机",
 # "name is my telegram", "name on telegram", "name là telegram của mình", "name 이 제 카카오톡".
-_NAME_BEFORE_CUE = re.compile(
-    r"(?<![A-Za-z0-9._\-@/#])([A-Za-z][A-Za-z0-9._\-]{3,31})[ ]{0,2}"
-    r"(?:是我的|是我|就是我的|is my|is our|on|là|이 제|가 제|이|가|는)?[ ]{0,2}$",
-    re.ASCII,
+_JOINERS = (
+    "是我的",
+    "就是我的",
+    "是我",
+    "is my",
+    "is our",
+    "on",
+    "là",
+    "이 제",
+    "가 제",
+    "이",
+    "가",
+    "는",
 )
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+_NOT_BEFORE_NAME = _NAME_CHARS | frozenset("@/#")
 CUE_AFTER_REACH = 48
 _BACK_GAP = " \t(（[【:：,，、同"
 _HAS_DIGIT = re.compile(r"[0-9_\-]")
@@ -302,22 +313,53 @@ def _cue_after(
     The name must hold a digit, ``_``, ``.`` or ``-`` so that a word ("message on telegram")
     never becomes one, and must not be the value of a cue before it (``微信：name 电报：…``)."""
     out: list[Handle] = []
+    text = views.text
     for start, _end, name in hits:
         if name not in ("telegram", "kakaotalk"):
             continue
-        match = _NAME_BEFORE_CUE.search(views.text, max(0, start - CUE_AFTER_REACH), start)
-        if (
-            match is None
-            or match.start(1) in values_at
-            or not _HAS_NAME_MARK.search(match.group(1))
-        ):
+        token = _name_before(text, start)
+        if token is None or token[0] in values_at:
             continue
-        token = match.group(1)
+        value = text[token[0] : token[1]]
+        if not _HAS_NAME_MARK.search(value):
+            continue
         if name == "telegram":
-            tg = _TG_NAME.fullmatch(token)
-            if tg is None or token.lower() in NOT_USERNAMES or _NETWORK.fullmatch(token):
+            tg = _TG_NAME.fullmatch(value)
+            if tg is None or value.lower() in NOT_USERNAMES or _NETWORK.fullmatch(value):
                 continue
-        elif _KAKAO_ID.fullmatch(token) is None:
+        elif _KAKAO_ID.fullmatch(value) is None:
             continue
-        out.append(Handle(name, token.lower(), match.start(1), match.end(1), name))  # type: ignore[arg-type]
+        out.append(Handle(name, value.lower(), token[0], token[1], name))  # type: ignore[arg-type]
     return out
+
+
+def _name_before(text: str, cue: int) -> tuple[int, int] | None:
+    """The span of a name ending just before ``cue`` (past blanks and one joiner), if any:
+    a character loop over at most ``CUE_AFTER_REACH`` characters, no regex search."""
+    low = max(0, cue - CUE_AFTER_REACH)
+    end = cue
+    while end > low and text[end - 1] == " ":
+        end -= 1
+    tail = text[max(low, end - 5) : end].lower()
+    for joiner in _JOINERS:
+        if tail.endswith(joiner) and (
+            not joiner[0].isascii()
+            or end - len(joiner) == low
+            or text[end - len(joiner) - 1] == " "
+        ):
+            end -= len(joiner)
+            while end > low and text[end - 1] == " ":
+                end -= 1
+            break
+    if end == cue and text[cue - 1 : cue] in _NAME_CHARS:
+        return None  # glued to the cue: part of a word
+    start = end
+    while start > low and text[start - 1] in _NAME_CHARS:
+        start -= 1
+    if end - start < 5 or end - start > 32 or (start > low and text[start - 1] in _NOT_BEFORE_NAME):
+        return None
+    if start == low and low > 0 and text[low - 1] in _NOT_BEFORE_NAME:
+        return None
+    if not text[start].isascii() or not text[start].isalpha():
+        return None
+    return start, end
