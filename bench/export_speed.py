@@ -34,7 +34,10 @@ from review_world import generate
 from watchlist.store import open_store
 
 BIN = Path(sys.executable).parent
-PEER = [str(BIN / "datasette"), "serve"]  # max_csv_mb 0: its default stops a stream at 100 MB
+PEER = [str(BIN / "datasette"), "serve"]
+# max_csv_mb 0: its default stops a stream at 100 MB; a page of its stream that takes longer
+# than sql_time_limit_ms (1 s by default: a busy machine) ends the stream early, silently
+PEER_SETTINGS = ["--setting", "max_csv_mb", "0", "--setting", "sql_time_limit_ms", "60000"]
 
 
 def build(path: Path, entries: int) -> str:
@@ -104,7 +107,7 @@ def datasette(path: Path) -> tuple[float, int, float]:
     CSV."""
     port = free_port()
     server = subprocess.Popen(
-        [*PEER, "--immutable", str(path), "--port", str(port), "--setting", "max_csv_mb", "0"],
+        [*PEER, "--immutable", str(path), "--port", str(port), *PEER_SETTINGS],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
