@@ -120,6 +120,25 @@ def test_a_dismissed_entry_offered_again_in_a_seller_ad_is_flagged_not_confirmed
     assert "crawl: seen again offered (OTC score 0.90): flagged for re-review" in history.stdout
 
 
+def test_a_dismissed_entry_named_in_a_scam_warning_is_flagged_whatever_the_posts_otc_score(
+    sqlite_url: str,
+) -> None:
+    # a warning is no offer: its OTC score is low, and the report is still news for a reviewer
+    save(sqlite_url, "http://forum.test/t/1", SELLER_AD)
+    entry_id = phone_id(sqlite_url)
+    store = open_store(sqlite_url)
+    set_status(store, [entry_id], "dismissed", "alice", reason="not-otc")
+    store.close()
+    warning = "避雷！骗子电话 13800138000，收了钱不放币，大家别信"
+    save(sqlite_url, "http://forum.test/t/2", warning, otc_score=REREVIEW_MIN_OTC / 4)
+    store = open_store(sqlite_url)
+    roles = {ev.sighting.role for ev in get_entry(store, entry_id).evidence}
+    assert "reported" in roles
+    assert rereview_ids(store) == [entry_id]
+    assert get_entry(store, entry_id).entry.status == "dismissed"
+    store.close()
+
+
 def test_reviewing_a_flagged_entry_again_clears_its_flag(sqlite_url: str) -> None:
     save(sqlite_url, "http://forum.test/t/1", SELLER_AD)
     entry_id = phone_id(sqlite_url)

@@ -1,8 +1,9 @@
 """Dismissed entries seen again: flagged for re-review, never silently confirmed.
 
-A dismissed entry gets a flag when a save adds a sighting of it that is *offered* or *reported*
-in a post whose OTC score is at least :data:`REREVIEW_MIN_OTC` — a seller's ad or a warning, not
-a passing mention. Public contracts and allowlisted values are never flagged. The entry stays
+A dismissed entry gets a flag when a save adds a sighting of it that is *offered* in a post
+whose OTC score is at least :data:`REREVIEW_MIN_OTC` (a seller's ad), or *reported* in any post
+(a warning or scam report: the OTC score measures offers, and a warning is none) — not a
+passing mention. Public contracts and allowlisted values are never flagged. The entry stays
 ``dismissed``; the flag stands while it is newer than the entry's last review (``reviewed_at``),
 so the next decision on the entry — dismissed again, or confirmed — clears it.
 """
@@ -13,7 +14,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select
 from sqlmodel import Session, SQLModel, col
 
 from watchlist.extract.known import is_public_contract
@@ -50,7 +51,7 @@ def flag_seen_again(session: Session, post_ids: Collection[int], now: datetime) 
                 SIGHTINGS.c.post_id.in_(chunk),
                 SIGHTINGS.c.seen_at == now,
                 SIGHTINGS.c.role.in_(REREVIEW_ROLES),
-                POSTS.c.otc_score >= REREVIEW_MIN_OTC,
+                or_(SIGHTINGS.c.role == "reported", POSTS.c.otc_score >= REREVIEW_MIN_OTC),
                 ENTRIES.c.status == "dismissed",
                 ~allowed,
             )
