@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from conftest import run_cli
 
@@ -166,3 +169,21 @@ def test_a_mention_or_a_low_scoring_post_does_not_flag_a_dismissed_entry(sqlite_
     assert "mentioned" in roles  # the question was stored, as a mention
     assert rereview_ids(store) == []
     store.close()
+
+
+def test_a_decision_from_the_command_line_is_in_the_database_file_itself_when_it_exits(
+    sqlite_url: str,
+) -> None:
+    # the command closes its store: SQLite folds its write-ahead log into the file, so a copy
+    # of the file alone (a backup, an attachment) holds the decision
+    save(sqlite_url, "http://forum.test/t/1", SELLER_AD)
+    entry_id = phone_id(sqlite_url)
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    result = run_cli("confirm", str(entry_id), "--note", "seen twice", db=sqlite_url)
+    assert result.code == 0, result.stderr
+    assert not path.with_name(path.name + "-wal").exists()
+    copy = path.with_name("copy.db")
+    shutil.copyfile(path, copy)
+    with sqlite3.connect(copy) as connection:
+        row = connection.execute("SELECT status, note FROM entries WHERE id = ?", (entry_id,))
+        assert row.fetchone() == ("confirmed", "seen twice")

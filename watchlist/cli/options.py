@@ -123,6 +123,8 @@ def store_for(db: str | None, *, create: bool = False, say_created: bool = True)
     if say_created:
         announce_created(store)
     ctx = get_current_context(silent=True)
+    if ctx is not None:  # closed when the command ends: SQLite folds its WAL into the file
+        ctx.call_on_close(store.close)
     site = ctx.meta.pop(_SITE_KEY, None) if ctx is not None else None
     if site is not None:
         check_site(store, site)
