@@ -34,7 +34,9 @@ from pathlib import Path
 
 from corpus_tools import Post, load_corpus
 
-from watchlist.extract.otc_model import NGRAMS, automaton, features_of, terms_in
+from watchlist.extract import pipeline, score
+from watchlist.extract.normalize import normalize
+from watchlist.extract.otc_model import NGRAMS, automaton, lexicon_total, terms_in
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "data" / "blind"
@@ -48,6 +50,15 @@ DENSE = ("lexicon", "reports")
 
 Sample = tuple[frozenset[str], tuple[float, float], int]
 Post3 = tuple[str, tuple[float, float], int]  # lower-cased text, dense features, label
+
+
+def features_of(text: str) -> tuple[str, tuple[float, float]]:
+    """What the model reads of ``text``: its lower-cased normalized text and its dense features
+    (for training)."""
+    lowered = normalize(text).lowered
+    extraction = pipeline.extract(text)
+    lexicon = lexicon_total(score.otc_score(lowered))
+    return lowered, (lexicon, float(extraction.reports))
 
 
 def candidates(text: str) -> set[str]:

@@ -175,8 +175,15 @@ def _minute(moment: datetime | None) -> str | None:
 
 
 def preset_config(url: str) -> dict[str, object]:
-    """The config naming the engine preset: nothing but the start URL (and loopback allowed)."""
-    return {"name": SITE, "engine": "wordpress", "start_urls": [f"{url}/"], "allow_private": True}
+    """The config naming the engine preset: nothing but the start URL (and, for a test on
+    loopback, loopback allowed and no politeness delay: selectors are what it leaves out)."""
+    return {
+        "name": SITE,
+        "engine": "wordpress",
+        "start_urls": [f"{url}/"],
+        "allow_private": True,
+        "delay": 0,
+    }
 
 
 def crawl(

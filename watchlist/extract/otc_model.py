@@ -64,15 +64,3 @@ def probability(lowered: str, lexicon: float, reports: bool) -> float:
         matches = _AUTOMATON.find_matches_as_indexes(lowered[:READ], overlapping=True)
         z += sum(map(_WEIGHTS.__getitem__, set(map(_FIRST, matches))))  # C-level: no Python loop
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 4)
-
-
-def features_of(text: str) -> tuple[str, tuple[float, float]]:
-    """What the model reads of ``text``: its lower-cased normalized text and its dense features
-    (for training)."""
-    from watchlist.extract import pipeline, score
-    from watchlist.extract.normalize import normalize
-
-    lowered = normalize(text).lowered
-    extraction = pipeline.extract(text)
-    lexicon = lexicon_total(score.otc_score(lowered))
-    return lowered, (lexicon, float(extraction.reports))
