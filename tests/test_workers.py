@@ -4,19 +4,16 @@ Every worker is a real ``python -m watchlist worker`` subprocess; pages are coun
 demo server's side. Needs Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 (db
 ``test``): skipped with the reason when either is unreachable, failed instead under
 ``WATCHLIST_REQUIRE_SERVICES=1``. Each test has its own Redis key prefix (deleted afterwards)
-and its own PostgreSQL schema. ``WATCHLIST_TEST_STORE_SECONDS`` sets how long the store
-concurrency test runs (default 60).
+and its own PostgreSQL schema. The store concurrency test is in ``test_workers_store.py`` (a
+file of its own: the two run side by side).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,7 +33,6 @@ from watchlist.store import open_store, recent_runs
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 REDIS = "redis://127.0.0.1:6379/0"
 BIG = World.for_pages(2000)  # 2,000-odd pages: boards, thread pages, QR images aside
-STORE_SECONDS = float(os.environ.get("WATCHLIST_TEST_STORE_SECONDS", "60"))
 
 
 @pytest.fixture
@@ -298,105 +294,6 @@ def test_a_second_crawl_by_workers_revisits_the_site(
         store.close()
     assert [r.ok for r in runs] == [True, True]
     assert runs[0].new_posts == 0 and runs[1].new_posts == sum(1 for _ in SMALL.posts())
-
-
-def test_store_takes_four_crawls_reviews_and_exports_at_once_without_losing_a_write(
-    tmp_path: Path, postgres_url: str
-) -> None:
-    """Four crawls of forums posting the same handles, review decisions and exports, together
-    on one PostgreSQL store for ``STORE_SECONDS``: every command succeeds, and every decision
-    is in the audit log with the entry ending as the last decision left it."""
-    world = World(seed=9, boards=2, threads_per_board=15)
-    create_store(postgres_url)
-    seeds = tmp_path / "seeds"
-    stop = time.monotonic() + STORE_SECONDS
-    failures: list[str] = []
-    decisions: list[tuple[int, str]] = []
-    exports = 0
-    crawls = [0] * 4
-
-    def crawl_loop(index: int, base_url: str) -> None:
-        while time.monotonic() < stop:
-            result = run_cli("crawl", f"forum{index}", "--seeds", str(seeds), db=postgres_url)
-            crawls[index] += 1
-            if result.code != 0:
-                failures.append(f"crawl forum{index}: {result.stdout[-1500:]} {result.stderr}")
-
-    def review_loop() -> None:
-        turn = 0
-        while time.monotonic() < stop:
-            ids = entry_ids(postgres_url)[turn % 7 :: 7][:5]
-            if not ids:
-                time.sleep(0.5)
-                continue
-            verb = ("confirm", "dismiss")[turn % 2]
-            result = run_cli(verb, *map(str, ids), "--reviewer", "r1", db=postgres_url)
-            if result.code != 0:
-                failures.append(f"{verb}: {result.stderr[-500:]}")
-            else:
-                decisions.extend((entry, verb) for entry in ids)
-            turn += 1
-
-    def export_loop() -> None:
-        nonlocal exports
-        while time.monotonic() < stop:
-            result = run_cli("export", "--format", "csv", db=postgres_url)
-            if result.code != 0:
-                failures.append(f"export: {result.stderr[-500:]}")
-            else:
-                rows = list(csv.DictReader(io.StringIO(result.stdout)))
-                assert all(row["kind"] and row["value"] for row in rows)
-                exports += 1
-
-    servers = [serve(world, delay=0.02) for _ in range(4)]
-    running = [server.__enter__() for server in servers]
-    try:
-        for index, server in enumerate(running):
-            config = demo_site(world, server.base_url, name=f"forum{index}").model_dump()
-            write_site(seeds, {**config, "delay": 0.0, "autothrottle": False})
-        threads = [
-            threading.Thread(target=crawl_loop, args=(i, s.base_url)) for i, s in enumerate(running)
-        ]
-        threads += [threading.Thread(target=review_loop), threading.Thread(target=export_loop)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        for server in servers:
-            server.__exit__(None, None, None)
-    assert failures == []
-    assert min(crawls) >= 1 and exports >= 1 and decisions
-    engine = create_engine(postgres_url)
-    try:
-        with engine.connect() as connection:
-            logged: dict[int, list[str]] = {}
-            for entry, status in connection.execute(
-                text("SELECT entry_id, to_status FROM reviews ORDER BY id")
-            ):
-                logged.setdefault(entry, []).append(status)
-            final = dict(connection.execute(text("SELECT id, status FROM entries")).all())
-            posts = connection.execute(text("SELECT count(*) FROM posts")).scalar_one()
-    finally:
-        engine.dispose()
-    wanted: dict[int, list[str]] = {}
-    for entry, verb in decisions:
-        wanted.setdefault(entry, []).append("confirmed" if verb == "confirm" else "dismissed")
-    for entry, statuses in wanted.items():
-        # A decision that changes nothing (confirming a confirmed entry) logs nothing.
-        changes = [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]]
-        assert logged.get(entry) == changes, entry
-        assert final[entry] == statuses[-1], entry
-    assert posts == 4 * sum(1 for _ in world.posts())
-
-
-def entry_ids(db: str) -> list[int]:
-    engine = create_engine(db)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text("SELECT id FROM entries ORDER BY id")).scalars())
-    finally:
-        engine.dispose()
 
 
 def test_a_worker_without_redis_url_says_so_in_one_line(tmp_path: Path) -> None:
