@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -160,17 +160,7 @@ class DiscourseSpider(SiteSpider):
                 self.crawler.stats.inc_value("watchlist/unexpected_json")
                 continue
             url = f"{base}/t/{topic.get('slug') or 'topic'}/{topic['id']}"
-            if url in self._queued:
-                continue
-            self._queued.add(url)
-            mark = self._mark(topic)
-            remembered = self.memory.get(url)
-            if mark and remembered is not None and remembered.mark == mark:
-                self.crawler.stats.inc_value("watchlist/threads_unchanged")
-                continue
-            request = self.request(
-                url + ".json", self.parse_topic, meta={"topic_url": url, "mark": mark}
-            )
+            request = self.thread_request(url, url + ".json", self.parse_topic, self._mark(topic))
             if request is not None:
                 yield request
         more = topic_list.get("more_topics_url")
@@ -180,6 +170,20 @@ class DiscourseSpider(SiteSpider):
             )
             if request is not None:
                 yield request
+
+    def thread_request(
+        self, url: str, api: str, callback: Callable[[Response], Any], mark: str
+    ) -> Request | None:
+        """The request of a listed thread's ``api`` URL; None when the thread is queued already
+        or its ``mark`` shows it unchanged since the last crawl (counted)."""
+        if url in self._queued:
+            return None
+        self._queued.add(url)
+        remembered = self.memory.get(url)
+        if mark and remembered is not None and remembered.mark == mark:
+            self.crawler.stats.inc_value("watchlist/threads_unchanged")
+            return None
+        return self.request(api, callback, meta={"topic_url": url, "mark": mark})
 
     def parse_topic(self, response: Response) -> Iterator[PostItem | ThreadDone | Request]:
         """A topic: its first posts, then requests for the rest of its post stream."""

@@ -106,19 +106,8 @@ class FlarumSpider(DiscourseSpider):
                 self.crawler.stats.inc_value("watchlist/unexpected_json")
                 continue
             url = _permalink(base, int(item["id"]), attributes.get("slug"))
-            if url in self._queued:
-                continue
-            self._queued.add(url)
-            mark = self._mark(attributes)
-            remembered = self.memory.get(url)
-            if mark and remembered is not None and remembered.mark == mark:
-                self.crawler.stats.inc_value("watchlist/threads_unchanged")
-                continue
-            request = self.request(
-                f"{base}/api/discussions/{item['id']}",
-                self.parse_discussion,
-                meta={"topic_url": url, "mark": mark},
-            )
+            api = f"{base}/api/discussions/{item['id']}"
+            request = self.thread_request(url, api, self.parse_discussion, self._mark(attributes))
             if request is not None:
                 yield request
         links = data.get("links") if data else None

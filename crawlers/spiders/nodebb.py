@@ -95,19 +95,8 @@ class NodebbSpider(DiscourseSpider):
                 self.crawler.stats.inc_value("watchlist/unexpected_json")
                 continue
             url = f"{base}/topic/{slug}"
-            if url in self._queued:
-                continue
-            self._queued.add(url)
-            mark = self._mark(topic)
-            remembered = self.memory.get(url)
-            if mark and remembered is not None and remembered.mark == mark:
-                self.crawler.stats.inc_value("watchlist/threads_unchanged")
-                continue
-            request = self.request(
-                f"{base}/api/topic/{slug}",
-                self.parse_topic_page,
-                meta={"topic_url": url, "mark": mark},
-            )
+            api = f"{base}/api/topic/{slug}"
+            request = self.thread_request(url, api, self.parse_topic_page, self._mark(topic))
             if request is not None:
                 yield request
         following = _path(data, "pagination", "next")
