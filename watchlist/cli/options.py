@@ -10,7 +10,7 @@ store or a config in the seeds folder. :func:`choice` does the same for any othe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -109,6 +109,13 @@ def checked_ids(ids: list[int]) -> list[int]:
     return ids
 
 
+def take_site() -> str | None:
+    """The command's ``--site``, for a command that checks it itself (with :func:`check_site`)
+    instead of through :func:`store_for`."""
+    ctx = get_current_context(silent=True)
+    return ctx.meta.pop(_SITE_KEY, None) if ctx is not None else None
+
+
 def store_for(db: str | None, *, create: bool = False, say_created: bool = True) -> Store:
     """Open the store named by ``--db``, or by the settings; check the command's ``--site``.
 
@@ -139,16 +146,27 @@ def announce_created(store: Store) -> None:
         err_console.print(f"created a new store at {store.location}", markup=False)
 
 
-def check_site(store: Store, site: str, seeds_dir: Path | None = None) -> None:
-    """:class:`UsageError` unless ``site`` has posts in ``store`` or a config in the seeds."""
-    from watchlist.sites import sites_dir
-    from watchlist.store.queries import post_sites
+def check_site(
+    store: Store | Callable[[str | None], list[str]], site: str, seeds_dir: Path | None = None
+) -> None:
+    """:class:`UsageError` unless ``site`` has posts in ``store`` or a config in the seeds.
 
-    folder = sites_dir(seeds_dir or settings.load().seeds_dir)
+    ``store`` may be a function instead, ``post_sites(site)`` as ``queries.post_sites`` (the
+    review queue's start reads it without the ORM).
+    """
+    if callable(store):
+        post_sites = store
+    else:
+        from watchlist.store.queries import post_sites as stored_sites
+
+        def post_sites(name: str | None) -> list[str]:
+            return stored_sites(store, name)
+
+    folder = (seeds_dir or settings.load().seeds_dir) / "sites"  # sites.sites_dir, lighter
     configured = {p.stem for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")]}
-    if site in configured or post_sites(store, site):
+    if site in configured or post_sites(site):
         return
-    known = sorted(configured | set(post_sites(store)))
+    known = sorted(configured | set(post_sites(None)))
     listed = f"known sites: {', '.join(known)}" if known else "no site is known yet"
     raise UsageError(
         f"--site: no site {site!r} has posts in the store or a config in {folder}; {listed}"

@@ -11,14 +11,25 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from watchlist import settings
-from watchlist.cli.options import KINDS, DbOption, SiteOption, checked_ids, choice, store_for
+from watchlist.cli.options import (
+    KINDS,
+    DbOption,
+    SiteOption,
+    check_site,
+    checked_ids,
+    choice,
+    store_for,
+    take_site,
+)
 from watchlist.cli.render import console, inert
 from watchlist.errors import UsageError
-from watchlist.store import set_status
-from watchlist.store.review import REASONS, Decision
+from watchlist.store.queue_sql import REASONS
 
 if TYPE_CHECKING:
-    from watchlist.review.session import ReviewSession
+    from watchlist.review.session import ReviewSession, StoreOpening
+    from watchlist.store.engine import Store
+    from watchlist.store.plain_sql import Reader
+    from watchlist.store.review import Decision
 
 IdsArgument = Annotated[list[int], typer.Argument(metavar="ID...", help="Entry ids.")]
 ReviewerOption = Annotated[
@@ -85,6 +96,8 @@ def _decide(
     reason: str | None,
     db: str | None,
 ) -> None:
+    from watchlist.store.review import set_status
+
     ids = checked_ids(ids)
     decisions = set_status(store_for(db), ids, status, reviewer_name(reviewer), note, reason=reason)
     for d in decisions:
@@ -158,14 +171,56 @@ def review_command(
 
         watchlist review --kind alipay --kind wechat --min-score 0.6 --reviewer alice
     """
-    from watchlist.review.session import ReviewSession
-    from watchlist.store.queue import QueueFilter
+    from watchlist.review.session import StoreOpening, reader_for
+    from watchlist.store import queue_sql
+    from watchlist.store.plain_sql import sqlite_reader
 
-    store = store_for(db)  # checks --site too
+    url = db or settings.load().database_url
+    reads: Reader | None = sqlite_reader(url)  # the first screen read without the ORM
+    if reads is None:  # another database, or a store to create or migrate: the usual way
+        store = store_for(db)  # checks --site too
+        opening = StoreOpening.ready(store)
+        reads = reader_for(store)
+    else:
+        site_given, light = take_site(), reads
+        if site_given is not None:
+            check_site(lambda name: queue_sql.post_sites(light, name), site_given)
+        opening = StoreOpening(lambda: _opened(db))
+    try:
+        _review(opening, reads, kind, site, min_score, cluster, rereview, from_top, reviewer)
+    finally:
+        close = getattr(reads, "close", None)
+        if close is not None:
+            close()
+        if opening.is_open:
+            opening.get().close()  # SQLite folds its write-ahead log into the file
+
+
+def _opened(db: str | None) -> Store:
+    from watchlist.store import open_store
+
+    return open_store(db or settings.load().database_url, create=False)
+
+
+def _review(
+    opening: StoreOpening,
+    reads: Reader,
+    kind: list[str] | None,
+    site: str | None,
+    min_score: float | None,
+    cluster: int | None,
+    rereview: bool,
+    from_top: bool,
+    reviewer: str | None,
+) -> None:
+    from watchlist.review.session import ReviewSession
+    from watchlist.store.queue_sql import QueueFilter
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("watchlist review needs a terminal; in scripts use confirm / dismiss")
     where = QueueFilter(tuple(kind or ()), site, min_score, cluster, rereview)
-    session = ReviewSession(store, reviewer_name(reviewer), where, settings.load().four_eyes)
+    four_eyes = settings.load().four_eyes
+    session = ReviewSession(opening, reviewer_name(reviewer), where, four_eyes, reads=reads)
     opened = _opening(session, resume=not from_top)
     from watchlist.review.app import ReviewApp  # Textual loads while the store is read
 

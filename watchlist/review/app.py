@@ -34,8 +34,8 @@ from watchlist.review.screens import (
     help_text,
 )
 from watchlist.review.session import ReviewSession
-from watchlist.store.entry_view import EntryView
-from watchlist.store.queue import BatchPreview
+from watchlist.store.entry_sql import EntryView
+from watchlist.store.queue_sql import BatchPreview
 
 READ_AHEAD_DRAWN = 64  # entries whose lines are kept (the session keeps as many views)
 HINT = "j/k or ↓/↑: next/previous entry · PgDn/PgUp: scroll"
@@ -89,6 +89,8 @@ class QueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.redraw()
+        # the ORM (decisions, the saved position) is imported once the first entry is drawn
+        self.call_after_refresh(self.session.open_store_ahead)
 
     def redraw(self) -> None:
         """Draw the current entry, the position and the last message."""
@@ -135,11 +137,18 @@ class QueueScreen(Screen[None]):
         )
 
     def _read_ahead(self, width: int) -> None:
-        """Save the position, read the next entry's view and wrap its lines at ``width``.
+        """Read the next entry's view, wrap its lines at ``width`` and save the position.
 
-        In a worker thread: a write that waits on a busy disk never delays a keypress.
+        In a worker thread: a write that waits on a busy disk never delays a keypress. Until
+        the store is open (``open_store_ahead``) the position is saved once it opens instead.
         """
-        self.session.save_position()
+        try:
+            self._prefetch(width)
+        finally:
+            if self.session.store_is_open:
+                self.session.save_position()
+
+    def _prefetch(self, width: int) -> None:
         view = self.session.prefetch()
         if view is None or not width or view.entry.id is None:
             return

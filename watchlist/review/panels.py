@@ -9,17 +9,18 @@ and controls, bidi overrides and zero-width characters are replaced by a visible
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
 from watchlist.inert import UNSAFE
-from watchlist.store.entry_view import EntryView
-from watchlist.store.queries import Evidence
-from watchlist.store.queue import BatchPreview
-from watchlist.store.review import REASONS
-from watchlist.store.tables import Entry
+from watchlist.store.entry_sql import EntryFacts, EntryView, Evidence
+from watchlist.store.queue_sql import REASONS, BatchPreview
+
+if TYPE_CHECKING:
+    from watchlist.store.tables import Entry
 
 CONTEXT = 60  # characters of snippet shown each side of the handle in the queue's view
 STATUS_STYLE = {"new": "bold", "confirmed": "bold green", "dismissed": "bold red"}
@@ -46,7 +47,7 @@ def _join(*parts: Text | str) -> Text:
     return out
 
 
-def status_text(entry: Entry, *, rereview: bool = False) -> Text:
+def status_text(entry: EntryFacts | Entry, *, rereview: bool = False) -> Text:
     """The entry's status, with four-eyes and re-review marks."""
     out = Text(entry.status, style=STATUS_STYLE.get(entry.status, ""))
     if entry.first_confirmed_by is not None and entry.status != "confirmed":

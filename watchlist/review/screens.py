@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from watchlist.review.panels import reasons_text, shown
-from watchlist.store.review import REASONS
+from watchlist.store.queue_sql import REASONS
 
 HELP = """Keys of the review queue
 

@@ -28,10 +28,10 @@ from watchlist import settings
 from watchlist.errors import NotFound, UsageError
 from watchlist.store.change_log import change, log_changes
 from watchlist.store.engine import Store
+from watchlist.store.queue_sql import REASONS  # the dismissal codes, defined with the queue
 from watchlist.store.tables import Entry, Review
 
 REVIEWABLE = ("confirmed", "dismissed")
-REASONS = ("not-otc", "victim-or-warning", "platform-own", "test-data", "other")
 DECISIONS = ("confirm", "dismiss", "first-confirm")  # the actions undo reverses
 REASON_MAX = 128
 
