@@ -115,6 +115,8 @@ async def in_process(
     store: Store, presses: int, decisions: int, think: float = 0.0
 ) -> dict[str, object]:
     """Start-up and keypress figures with the app running headless in this process."""
+    from textual import events
+
     from watchlist.review.app import QueueScreen, ReviewApp
     from watchlist.review.session import ReviewSession
 
@@ -136,35 +138,39 @@ async def in_process(
     app = ReviewApp(session)
     moves: list[float] = []
     writes: list[float] = []
+
+    async def key(name: str, until: str) -> float:
+        """Send one key as the terminal driver would and wait until ``until`` is drawn.
+
+        Not ``pilot.press``: it waits for the whole process to go idle (the read-ahead worker
+        included) before it returns, which is not what a reviewer waits for.
+        """
+        began = time.perf_counter()
+        event = events.Key(name, name)
+        event.set_sender(app)
+        app.post_message(event)
+        while until not in drawn(app):
+            await asyncio.sleep(0.001)
+        return time.perf_counter() - began
+
     async with app.run_test(size=(80, 24)) as pilot:
-        while not isinstance(app.screen, QueueScreen):
+        while not isinstance(app.screen, QueueScreen) or "q quit" not in drawn(app):
             await pilot.pause()
         cpu = time.process_time()
-        thinking = 0.0
         for _ in range(presses):
             expected = session.ids[min(session.pos + 1, len(session.ids) - 1)]
             if think:  # the reviewer reads the entry before the next key (not timed)
-                paused = time.process_time()
                 await asyncio.sleep(think)
-                thinking += time.process_time() - paused
-            began = time.perf_counter()
-            await pilot.press("j")
-            while f"#{expected} " not in drawn(app):
-                await pilot.pause()
-            moves.append(time.perf_counter() - began)
+            moves.append(await key("j", f"#{expected} "))
         cpu_per_move = (time.process_time() - cpu) / presses  # read-ahead included
         for _ in range(decisions):
             here = session.current
-            began = time.perf_counter()
-            await pilot.press("c")
-            await pilot.pause()
-            drawn(app)
-            writes.append(time.perf_counter() - began)
-            began = time.perf_counter()
-            await pilot.press("z")
-            while f"#{here} " not in drawn(app):
-                await pilot.pause()
-            writes.append(time.perf_counter() - began)
+            if think:
+                await asyncio.sleep(think)
+            writes.append(await key("c", f"#{here} new → confirmed"))
+            if think:
+                await asyncio.sleep(think)
+            writes.append(await key("z", f"undone: #{here} "))
     return {
         "start": starts,
         "moves": moves,
@@ -203,6 +209,9 @@ def real_command(db: Path, presses: int, think: float = 0.0) -> dict[str, object
         encoding="utf-8",
         codec_errors="replace",
     )
+    # pexpect sleeps 50 ms before every send by default (``delaybeforesend``): that sleep was
+    # in every keypress figure before 2026-12-02 18:50 UTC; it is not the queue's
+    child.delaybeforesend = None
     start = pump("q quit") - began
     start_cpu = cpu_seconds(child.pid)
     pump(" 1/")
