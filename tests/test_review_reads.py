@@ -9,6 +9,7 @@ needs no ORM.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -217,7 +218,7 @@ def test_the_sqlite3_reader_is_only_for_a_sqlite_file_at_the_newest_schema(
 
 
 FIRST_SCREEN = """
-import json, sys
+import io, json, sys
 from watchlist.cli import review as cli_review  # the command's module, as `watchlist review`
 from watchlist.review.app import ReviewApp
 from watchlist.review.panels import entry_text
@@ -229,7 +230,7 @@ reader = sqlite_reader(sys.argv[1])
 session = ReviewSession(StoreOpening(lambda: 1 / 0), "alice", reads=reader)
 session.open()
 view = session.view()
-console = Console(width=80, record=True, file=open("/dev/null", "w"))
+console = Console(width=80, record=True, file=io.StringIO())
 console.print(entry_text(view))
 heavy = sorted(m for m in ("sqlalchemy", "sqlmodel", "pydantic", "watchlist.store.tables")
                if m in sys.modules)
@@ -284,3 +285,27 @@ def test_a_queue_started_before_its_store_is_open_writes_every_decision_and_save
     assert actions == [(first, "confirm", "alice"), (first, "undo", "alice")]
     assert saved_cursor(store, "alice", QueueFilter()) == second
     session.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_runs_the_same_plain_sql_and_shows_the_same_entries(
+    sqlite_url: str, postgres_url: str
+) -> None:
+    from rich.console import Console
+
+    from watchlist.review.panels import entry_text
+
+    def shown(url: str) -> tuple[list[list[int]], list[str]]:
+        ids = seed(url)
+        store = open_store(url)
+        reader = store_reader(store)
+        bands = [band_ids(reader, QueueFilter(), "alice", band) for band in range(BANDS)]
+        texts = []
+        for entry_id in sorted(ids.values()):
+            console = Console(width=80, record=True, file=io.StringIO())
+            console.print(entry_text(read_entry_view(reader, entry_id)))
+            texts.append(console.export_text())
+        store.close()
+        return bands, texts
+
+    assert shown(postgres_url) == shown(sqlite_url)
