@@ -125,8 +125,12 @@ class QueueScreen(Screen[None]):
         self.query_one("#message", Static).update(message, layout=False)
         s.message = ""
         # the position is saved and the next entry read and rendered while the reviewer reads
-        # this one (a description of its own: Textual would repr() the session, all its ids)
-        width = panel.text_width
+        # this one: from once this frame is drawn, so that the worker's Python does not hold
+        # the interpreter lock while the key's frame is rendered
+        self.call_after_refresh(self._start_read_ahead, panel.text_width)
+
+    def _start_read_ahead(self, width: int) -> None:
+        # a description of its own: Textual would repr() the session, all its ids
         self.run_worker(
             lambda: self._read_ahead(width),
             name="read-ahead",
