@@ -5,6 +5,10 @@ from code. ``from_crawler`` applies the site's politeness to the crawler's own s
 site runs in its own crawler, so one site's settings never leak into another's): delay,
 concurrency, AutoThrottle, robots.txt, retries, depth limit, response size cap, User-Agent.
 ``request()`` adds the site's proxy and cookies and spends one page of ``max_pages``.
+A thread's pages are requested at :data:`THREAD_PRIORITY`, above the list pages that lead to
+them: the scheduler hands out the threads a list page named (and their further pages) before
+the next list page, so the queue holds about one list page of threads however long the crawl
+(a list-first order queues every thread of the site before reading the first one).
 ``memory`` (:class:`crawlers.memory.CrawlMemory`) is the crawl's one seam to the store: what
 earlier crawls of the site left, read once at the start, and where this crawl's posts, marks
 and validators are written. The runner hands it over (``memory=``); a spider started by
@@ -26,6 +30,8 @@ from crawlers.memory import CrawlMemory
 from watchlist import settings
 from watchlist.sites import SiteConfig, find_site
 from watchlist.store import open_store
+
+THREAD_PRIORITY = 1  # a thread's pages before the next list page (list pages keep 0)
 
 
 class SiteSpider(scrapy.Spider):

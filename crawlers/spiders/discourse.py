@@ -34,7 +34,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawlers.items import PostItem, ThreadDone
-from crawlers.spiders.base import SiteSpider
+from crawlers.spiders.base import THREAD_PRIORITY, SiteSpider
 from crawlers.text import element_text, without_surrogates
 
 CHUNK = 20  # post ids per posts.json request: a topic's chunk_size, as Discourse's client asks
@@ -183,7 +183,8 @@ class DiscourseSpider(SiteSpider):
         if mark and remembered is not None and remembered.mark == mark:
             self.crawler.stats.inc_value("watchlist/threads_unchanged")
             return None
-        return self.request(api, callback, meta={"topic_url": url, "mark": mark})
+        meta = {"topic_url": url, "mark": mark}
+        return self.request(api, callback, meta=meta, priority=THREAD_PRIORITY)
 
     def parse_topic(self, response: Response) -> Iterator[PostItem | ThreadDone | Request]:
         """A topic: its first posts, then requests for the rest of its post stream."""
@@ -210,7 +211,12 @@ class DiscourseSpider(SiteSpider):
         for start in range(0, len(rest), CHUNK):
             chunk = tuple(rest[start : start + CHUNK])
             meta = {"topic_url": url}
-            request = self.request(posts_url(base, topic_id, chunk), self.parse_posts, meta=meta)
+            request = self.request(
+                posts_url(base, topic_id, chunk),
+                self.parse_posts,
+                meta=meta,
+                priority=THREAD_PRIORITY,
+            )
             if request is None:
                 topic.complete = False
             else:

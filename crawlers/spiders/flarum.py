@@ -28,6 +28,7 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawlers.items import PostItem, ThreadDone
+from crawlers.spiders.base import THREAD_PRIORITY
 from crawlers.spiders.discourse import DiscourseSpider, _timestamp, _Topic, cooked_images
 from crawlers.text import element_text, without_surrogates
 
@@ -150,6 +151,7 @@ class FlarumSpider(DiscourseSpider):
                 f"{base}/api/posts?filter%5Bid%5D={chunk}&include=user",
                 self.parse_post_chunk,
                 meta={"topic_url": url},
+                priority=THREAD_PRIORITY,
             )
             if request is None:
                 topic.complete = False

@@ -21,7 +21,7 @@ from crawlers.items import PostItem, ThreadDone
 from crawlers.pagination import Pagination
 from crawlers.permalinks import on_site
 from crawlers.posts import PostReader
-from crawlers.spiders.base import SiteSpider
+from crawlers.spiders.base import THREAD_PRIORITY, SiteSpider
 from crawlers.text import document
 from crawlers.urls import canonical
 
@@ -38,7 +38,7 @@ class ForumSpider(SiteSpider):
         self.selectors = self.config.resolved_selectors()
         self.reader = PostReader(self.config)
         self.pagination = Pagination.of(self.selectors.next_page)
-        self.threads: dict[str, _Thread] = {}  # by the URL the board links to
+        self.threads: dict[str, _Thread] = {}  # threads being read, by the URL the board links to
         self.pagination_seen: dict[str, set[str]] = {}  # page -> pagination links not followed
 
     async def start(self) -> AsyncIterator[Request]:
@@ -69,15 +69,17 @@ class ForumSpider(SiteSpider):
         if not threads:
             stats.inc_value("watchlist/board_pages_without_threads")
         for url, mark in threads:
-            if url in self.threads:  # listed on two board pages (a sticky thread)
+            if url in self.threads or url in self.requested_urls:  # listed twice (a sticky thread)
                 continue
             known = self.memory.get(url)
             if mark is not None and known is not None and known.mark == mark:
                 stats.inc_value("watchlist/threads_unchanged")
                 continue
-            request = self.request(url, self.parse_thread, meta={"thread": url, "mark": mark})
+            request = self.request(
+                url, self.parse_thread, meta={"thread": url, "mark": mark}, priority=THREAD_PRIORITY
+            )
             if request is not None:
-                self.threads[url] = _Thread(mark=mark, pages={url})
+                self.threads[url] = _Thread(mark=mark)
                 yield request
         for url in self._pagination(response, page.root):
             request = self._board_request(url)
@@ -158,7 +160,7 @@ class ForumSpider(SiteSpider):
         thread = self.threads.get(key)
         if thread is None:  # a thread page reached without its board (a start URL, a test)
             meta = response.meta
-            thread = _Thread(meta.get("mark"), {page_url}, posts=int(meta.get("thread_posts", 0)))
+            thread = _Thread(meta.get("mark"), posts=int(meta.get("thread_posts", 0)))
             self.threads[key] = thread
         page = document(response)
         posts = self.reader.posts(response, page_url, stats, first_page=page_url == key, page=page)
@@ -175,16 +177,17 @@ class ForumSpider(SiteSpider):
             stats.inc_value("watchlist/thread_pages_without_posts")
         thread.posts += found
         for url in self._pagination(response, page.root):
-            request = self.request(url, self.parse_thread, meta={"thread": key})
+            request = self.request(
+                url, self.parse_thread, meta={"thread": key}, priority=THREAD_PRIORITY
+            )
             if request is None:
                 thread.cut = True
                 continue
-            thread.pages.add(url)
             thread.pending += 1
             yield request
         thread.pending -= 1
-        if thread.pending == 0:
-            thread.seen.clear()
+        if thread.pending == 0:  # read: forgotten (a board listing it again finds it requested)
+            self.threads.pop(key, None)
             if thread.mark and not thread.cut and response.meta.get("thread"):
                 yield ThreadDone(self.config.name, key, thread.mark, thread.posts)
 
@@ -199,10 +202,9 @@ class ForumSpider(SiteSpider):
 
 @dataclass(slots=True)
 class _Thread:
-    """A thread being read: its board mark, the pages reached, and what they held."""
+    """A thread being read: its board mark, its pages still to read, and what they held."""
 
     mark: str | None
-    pages: set[str]
     pending: int = 1  # pages requested and not read yet
     posts: int = 0  # posts yielded
     cut: bool = False  # a page of it could not be requested

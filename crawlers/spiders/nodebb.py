@@ -28,6 +28,7 @@ from parsel import Selector
 from scrapy.http import Request, Response
 
 from crawlers.items import PostItem, ThreadDone
+from crawlers.spiders.base import THREAD_PRIORITY
 from crawlers.spiders.discourse import DiscourseSpider, _timestamp, _Topic, cooked_images
 from crawlers.text import element_text, without_surrogates
 
@@ -140,6 +141,7 @@ class NodebbSpider(DiscourseSpider):
                 f"{base}/api/topic/{data['slug']}?page={page}",
                 self.parse_topic_page,
                 meta={"topic_url": url, "page": page},
+                priority=THREAD_PRIORITY,
             )
             if request is None:
                 topic.complete = False
