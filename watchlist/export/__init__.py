@@ -114,19 +114,21 @@ def export_directory(
     return write_misp(rows, directory, salt=options.salt)
 
 
-def _write_lines(partitions: Iterable[list[str]], out: TextIO, array: bool) -> int:
-    """JSON texts as NDJSON, or (``array``) as the JSON array :func:`_write_array` writes."""
+def _write_lines(blocks: Iterable[tuple[int, str]], out: TextIO, array: bool) -> int:
+    """Blocks of JSON texts (``(count, lines joined by newlines)``) as NDJSON, or (``array``)
+    as the JSON array :func:`_write_array` writes: one write per block."""
     count = 0
     if array:
         out.write("[")
-    for lines in partitions:
+    for lines, text in blocks:
         if not lines:
             continue
         if array:
-            out.write(("\n  " if count == 0 else ",\n  ") + ",\n  ".join(lines))
+            out.write(("\n  " if count == 0 else ",\n  ") + text.replace("\n", ",\n  "))
         else:
-            out.write("\n".join(lines) + "\n")
-        count += len(lines)
+            out.write(text)
+            out.write("\n")
+        count += lines
     if array:
         out.write("]\n" if count == 0 else "\n]\n")
     return count

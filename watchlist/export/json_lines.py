@@ -17,13 +17,18 @@ from watchlist.store import EntryFilter, Store
 from watchlist.store.export_view import JsonPartition, iter_json_rows
 
 
-def json_lines(store: Store, where: EntryFilter, evidence: int) -> Iterator[list[str]]:
-    """The entries matching ``where``, by id, one inert JSON text each, a partition at a time."""
+def json_lines(store: Store, where: EntryFilter, evidence: int) -> Iterator[tuple[int, str]]:
+    """The entries matching ``where``, by id, one inert JSON text each, a partition at a time:
+    ``(count, text)``, the partition's ``count`` lines joined by newlines (no newline last;
+    a JSON text holds none raw)."""
     for partition in iter_json_rows(store, where, evidence=evidence):
+        if partition.text is not None:  # every line written by the database: one scan, no split
+            yield partition.count, inert_json(partition.text)
+            continue
         lines = _finished(partition, evidence)
         if _unsafe_in(lines):
             lines = [inert_json(line) for line in lines]
-        yield lines
+        yield len(lines), "\n".join(lines)
 
 
 def _unsafe_in(lines: list[str]) -> bool:

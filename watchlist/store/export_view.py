@@ -565,6 +565,9 @@ def _more_evidence(
 class JsonPartition:
     """Entries whose JSON the database wrote, a partition at a time (:func:`iter_json_rows`).
 
+    Most blocks come whole: ``text`` holds their ``count`` lines, finished by the database, one
+    string (no object per row). Otherwise:
+
     ``rows``: ``(id, head, evidence)`` — ``head`` the entry's object through ``reason``, as
     JSON text; ``evidence`` its evidence array as JSON text, or None where Python must write
     it from ``more`` (several sightings, or a URL to encode first). ``told``: what sync targets
@@ -574,6 +577,8 @@ class JsonPartition:
     rows: list[tuple[int, str, str | None]]
     more: dict[int, list[EvidenceRow]]
     told: dict[int, tuple[EnforcementRow, ...]]
+    text: str | None = None  # every line of the block, joined by newlines, when SQLite wrote all
+    count: int = 0  # how many entries ``text`` holds
 
 
 def _json_bool(value: bool) -> Any:
@@ -696,6 +701,10 @@ def iter_json_rows(
     where = where or EntryFilter()
 
     def read(session: Session, after: int | None, up_to: int | None) -> JsonPartition:
+        if up_to is not None:  # a block of ids (a limited read counts across them: row by row)
+            whole = _json_block(session, where, evidence, after, up_to)
+            if whole is not None:
+                return whole
         columns = [ENTRIES.c.id, _head_object(session), _evidence_array(session, evidence)]
         query = _within(entries_query(session, where, "id", columns), after, up_to)
         rows: list[tuple[int, str, str | None]] = [
@@ -707,3 +716,31 @@ def iter_json_rows(
         return JsonPartition(rows, more, told)
 
     yield from _blocks(store, where, read)
+
+
+def _json_block(
+    session: Session, where: EntryFilter, evidence: int, after: int | None, up_to: int
+) -> JsonPartition | None:
+    """The block's finished lines as one text the database joins (``group_concat`` over the
+    id-ordered rows), or None when a line needs Python (evidence to encode, a sync answer)."""
+    head = _head_object(session)
+    line = (
+        func.substr(head, 1, func.length(head) - 1)
+        + _constant(',"evidence":')
+        + _evidence_array(session, evidence)
+        + _constant(',"enforcement":[]}')
+    )  # NULL where the evidence array is (Python writes it)
+    if _any(session, RESULTS):
+        told = sa_select(RESULTS.c.id).where(RESULTS.c.entry_id == ENTRIES.c.id).correlate(ENTRIES)
+        line = case((told.exists(), None), else_=line)
+    lines = _within(
+        entries_query(session, where, "id", [line.label("line")]), after, up_to
+    ).subquery()
+    # (the aggregate reads the ordered subquery in its order, as _evidence_array's does)
+    joined = sa_select(
+        func.group_concat(lines.c.line, _constant("\n")), func.count(), func.count(lines.c.line)
+    )
+    text, total, written = session.connection().execute(joined).one()
+    if written != total:
+        return None
+    return JsonPartition([], {}, {}, text or "", total)
