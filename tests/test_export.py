@@ -370,3 +370,35 @@ def test_sqlite_built_json_equals_the_python_objects_and_stays_inert(sqlite_url:
     assert several and all(len(obj["evidence"]) > 1 for obj in several)
     assert any("%E2%80%AE" in obj["evidence"][0]["url"] for obj in map(json.loads, ndjson))
     assert any(obj["enforcement"] for obj in map(json.loads, ndjson))
+
+
+def test_json_blocks_joined_by_sqlite_equal_the_python_objects_and_stay_inert(
+    sqlite_url: str,
+) -> None:
+    # no URL to encode and no sync answer: every block's lines come joined by SQLite in one
+    # text (hostile text in values, notes and snippets); two blocks, read by two threads
+    from watchlist.export.objects import entry_object
+    from watchlist.inert import UNSAFE, json_text
+    from watchlist.store.export_view import iter_json_rows
+
+    hostile = 'a "quoted" \\ back\u202eslash\x85 and\ttab\x01 ⁦微信⁩'
+    texts = [f"出U 微信 seller{n:05d}x 秒放 {hostile}" for n in range(4500)]
+    posts = [post(f"http://forum-a.test/t/{n}#p1", t, FETCHED) for n, t in enumerate(texts)]
+    store = open_store(sqlite_url)
+    try:
+        save_posts(store, [*posts, post("http://forum-a.test/t/x#p2", texts[7], FETCHED)])
+        ids = [row.id for row in iter_export_rows(store, EntryFilter())]
+        set_status(store, ids[:50], "confirmed", hostile, hostile, four_eyes=False)
+        partitions = list(iter_json_rows(store, EntryFilter()))
+        expected = [
+            json_text(entry_object(row)) for row in iter_export_rows(store, evidence=5, order="id")
+        ]
+    finally:
+        store.close()
+    assert len(partitions) > 1 and all(p.text is not None for p in partitions)
+    ndjson = exported(sqlite_url, "ndjson").splitlines()
+    assert [json.loads(line) for line in ndjson] == [json.loads(line) for line in expected]
+    arrayed = json.loads(exported(sqlite_url, "json"))
+    assert arrayed == [json.loads(line) for line in expected]
+    assert not any(UNSAFE.search(line) for line in ndjson)
+    assert any(len(obj["evidence"]) > 1 for obj in map(json.loads, ndjson))
