@@ -10,8 +10,10 @@ computes it at run time:
   at least ``MIN_DF`` training posts is fitted with L2, the ``N`` with the largest weights are
   kept, and the model is refitted on them as the run time reads them (one leftmost-longest
   automaton over the ``N``);
-- the lexicon score (``watchlist.extract.score``, FIELD-NOTES' trade and laundering words);
-- whether the text reports someone (a counting report cue).
+- the dense features of ``otc_model.dense_features``: the lexicon score
+  (``watchlist.extract.score``, FIELD-NOTES' trade and laundering words), whether the text
+  reports someone (a counting report cue), how many warning, contact and own-contact cue words
+  of the roles' lists it holds, whether it asks and whether it holds a question mark.
 
 Whether a text holds a handle is deliberately no feature: the blind corpus's hard negatives
 publish none by construction, so the model would learn the corpus, not the trade.
@@ -34,9 +36,9 @@ from pathlib import Path
 
 from corpus_tools import Post, load_corpus
 
-from watchlist.extract import pipeline, score
+from watchlist.extract import cues, pipeline, roles, score
 from watchlist.extract.normalize import normalize
-from watchlist.extract.otc_model import NGRAMS, automaton, lexicon_total, terms_in
+from watchlist.extract.otc_model import DENSE, NGRAMS, automaton, dense_features, terms_in
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "data" / "blind"
@@ -46,19 +48,19 @@ TERMS = 1500
 L2 = 0.01
 STEPS = 400
 RATE = 0.5
-DENSE = ("lexicon", "reports")
 
-Sample = tuple[frozenset[str], tuple[float, float], int]
-Post3 = tuple[str, tuple[float, float], int]  # lower-cased text, dense features, label
+Dense = tuple[float, ...]
+Sample = tuple[frozenset[str], Dense, int]
+Post3 = tuple[str, Dense, int]  # lower-cased text, dense features, label
 
 
-def features_of(text: str) -> tuple[str, tuple[float, float]]:
+def features_of(text: str) -> tuple[str, Dense]:
     """What the model reads of ``text``: its lower-cased normalized text and its dense features
-    (for training)."""
+    (for training), as ``pipeline.extract`` hands them to ``otc_model.probability``."""
     lowered = normalize(text).lowered
     extraction = pipeline.extract(text)
-    lexicon = lexicon_total(score.otc_score(lowered))
-    return lowered, (lexicon, float(extraction.reports))
+    role_hits = cues.scan(lowered)[roles.GROUP]
+    return lowered, dense_features(lowered, score.otc_score(lowered), extraction.reports, role_hits)
 
 
 def candidates(text: str) -> set[str]:
@@ -170,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     markets = sorted({p.market or "?" for p in posts})
     held_out: list[tuple[float, bool]] = []
     lexicon_only: list[tuple[float, bool]] = []
+    fold_figures: list[float | None] = []
     print(f"{'fold (market)':<14} {'posts':>5} {'AUC':>6}")
     for market in markets:
         train_rows = [s for s, p in zip(data, posts, strict=True) if (p.market or "?") != market]
@@ -179,10 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         held_out.extend(fold)
         lexicon_only.extend((s[1][0], bool(p.otc)) for s, p in test)  # the lexicon alone
         figure = auc(fold)
+        fold_figures.append(figure)
         print(f"{market:<14} {len(test):>5} {'—' if figure is None else f'{figure:.3f}':>6}")
+    folds = [f for f in fold_figures if f is not None]
     print(
         f"\nheld-out ROC AUC over {len(posts)} posts ({len(markets)} folds by market): "
-        f"{auc(held_out):.3f}; lexicon score alone: {auc(lexicon_only):.3f}"
+        f"pooled {auc(held_out):.3f}, mean of the folds {sum(folds) / len(folds):.3f}; "
+        f"lexicon score alone (pooled): {auc(lexicon_only):.3f}"
     )
     if args.write:
         b, d, weights = train(data, args.terms, args.l2)

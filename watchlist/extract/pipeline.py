@@ -60,7 +60,9 @@ def extract(text: str) -> Extraction:
         )
     roles = RoleCues(lowered, score, found[role_group])
     if not candidates:
-        return Extraction([], probability(lowered, score, roles.reports), roles.reports)
+        return Extraction(
+            [], probability(lowered, score, roles.reports, found[role_group]), roles.reports
+        )
     providers = ProviderCues(lowered, hits)
     unique: dict[tuple[str, str, int], Handle] = {}
     for handle in candidates:
@@ -73,7 +75,7 @@ def extract(text: str) -> Extraction:
             role = roles.role_for(handle, provider)
             unique[key] = Handle(handle.kind, handle.value, start, end, provider, role)
     handles = sorted(unique.values(), key=_order)
-    otc = probability(lowered, score, roles.reports)
+    otc = probability(lowered, score, roles.reports, found[role_group])
     return Extraction(handles, otc, roles.reports)
 
 
