@@ -8,11 +8,13 @@ Run from the project root with the project's venv::
 
 What it measures: throughput in MB/s (UTF-8 bytes of the posts, 1 MB = 10^6 bytes, divided by
 wall seconds; best of N runs; one process, one core) of one extractor call per post over a
-deterministic corpus of ~2 KB OTC forum posts. The peers are not project dependencies: the
+deterministic corpus of ~2 KB OTC forum posts, in rounds: each round times ours once and every
+peer once, and each keeps its best round (the machine's speed drifts; interleaving gives every
+tool the same moments). The peers are not project dependencies: the
 first run creates ``bench/.peers-venv`` with ``python -m venv`` and pip-installs them there; the
 same script then runs inside that venv (``--run-peer``) on the corpus file written by the
-parent and prints its timing as JSON. Targets: ours >= 10 MB/s and >= 40x ioc-finder, and
->= 1 MB/s on every adversarial input.
+parent and prints its timing as JSON. Targets: ours >= 3.5x ioc-finder's defaults and
+>= 1 MB/s on every adversarial input (and the older, machine-bound ours >= 10 MB/s).
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 PEERS_VENV = BENCH_DIR / ".peers-venv"
 PEER_PACKAGES = ("ioc-finder", "iocextract", "requests")  # iocextract imports requests
-TARGET_MBPS = 10.0
-TARGET_RATIO_IOC_FINDER = 40.0
+TARGET_MBPS = 10.0  # an earlier issue's absolute target: it depends on the machine
+TARGET_RATIO_IOC_FINDER = 3.5  # issue 14: ours >= 3.5x ioc-finder's defaults, side by side
 TARGET_ADVERSARIAL_MBPS = 1.0
 MB = 1_000_000
 
@@ -276,8 +278,7 @@ def _verdict(ok: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--size-mb", type=float, default=5.0, help="corpus size (default 5)")
-    parser.add_argument("--runs", type=int, default=3, help="best of N runs for ours (3)")
-    parser.add_argument("--peer-runs", type=int, default=1, help="best of N runs for peers (1)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds; each tool's best (3)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 0.5 MB, 100 KB cases")
     parser.add_argument("--skip-peers", action="store_true", help="measure ours only")
     parser.add_argument("--adversarial-kb", type=int, default=1000, help="size of each case")
@@ -307,26 +308,39 @@ def main(argv: list[str] | None = None) -> int:
         for post in posts:
             extract(post)
 
-    rows: list[tuple[str, float | None]] = []
-    try:
-        ours = mbps(corpus.size_bytes, best_seconds(run_ours, corpus.posts, args.runs))
-    except Exception as error:  # the extractor under edit may raise: report, keep going
-        print(f"ours: extract() raised {type(error).__name__}: {error}")
-        ours = None
-    rows.append(("ours (watchlist.extract)", ours))
-
-    if not args.skip_peers:
-        python = ensure_peers_venv()
-        if python is not None:
-            with tempfile.TemporaryDirectory() as tmp:
-                corpus_file = Path(tmp) / "corpus.json"
-                corpus_file.write_text(json.dumps(corpus.posts, ensure_ascii=False), "utf-8")
-                for name in PEERS:
-                    print(f"timing {name} ...", flush=True)
-                    answer = time_peer(python, name, corpus_file, args.peer_runs)
-                    seconds = answer["seconds"] if answer else None
-                    label = f"{name} {answer['version']}" if answer else name
-                    rows.append((label, mbps(corpus.size_bytes, seconds)))
+    # Rounds: each times ours once and then every peer once, and each tool keeps its best round.
+    # The machine's speed drifts over tens of seconds; interleaving gives every tool the same
+    # fast and slow moments, so the ratio is steadier than ours-then-peers.
+    python = None if args.skip_peers else ensure_peers_venv()
+    best: dict[str, float] = {}
+    labels: dict[str, str] = {"ours": "ours (watchlist.extract)"}
+    failed: set[str] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_file = Path(tmp) / "corpus.json"
+        corpus_file.write_text(json.dumps(corpus.posts, ensure_ascii=False), "utf-8")
+        for round_number in range(1, args.runs + 1):
+            print(f"round {round_number} of {args.runs} ...", flush=True)
+            if "ours" not in failed:
+                try:
+                    seconds = best_seconds(run_ours, corpus.posts, 1)
+                except Exception as error:  # the extractor under edit may raise: report, go on
+                    print(f"ours: extract() raised {type(error).__name__}: {error}")
+                    failed.add("ours")
+                else:
+                    best["ours"] = min(best.get("ours", float("inf")), seconds or float("inf"))
+            for name in PEERS if python is not None else ():
+                if name in failed:
+                    continue
+                answer = time_peer(python, name, corpus_file, 1) if python else None
+                if answer is None:
+                    failed.add(name)
+                    continue
+                labels[name] = f"{name} {answer['version']}"
+                best[name] = min(best.get(name, float("inf")), answer["seconds"])
+    ours = mbps(corpus.size_bytes, best.get("ours"))
+    rows: list[tuple[str, float | None]] = [(labels["ours"], ours)]
+    for name in PEERS if python is not None else ():
+        rows.append((labels.get(name, name), mbps(corpus.size_bytes, best.get(name))))
 
     print(f"\n{'tool':<34} {'MB/s':>10} {'ours/peer':>10}")
     for label, speed in rows:

@@ -157,3 +157,22 @@ def test_a_warning_reports_the_scammer_and_offers_the_victims_own_contact(
 def test_a_question_just_before_a_handle_makes_it_mentioned() -> None:
     text = "Bu adres güvenilir mi? 0xE057C9C585cc5a9AfB9AEbD5409b6fed3cF80edC birisi istiyor"
     assert [h.role for h in extract(text).handles] == ["mentioned"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("is this legit", [(0, 13), (8, 13)]),
+        ("a legitimate shop", []),  # legit must end a word
+        ("güvenilir mi? tg @x", [(0, 9), (10, 13)]),
+        ("kimi? tg @x", []),  # mi? must start a word
+        ("有人知道这个吗", [(0, 4), (6, 7)]),
+        ("does anyone know", [(0, 11), (5, 11)]),  # overlapping words are all found
+    ],
+)
+def test_ask_spans_find_question_words_whole_where_an_edge_is_asked(
+    text: str, expected: list[tuple[int, int]]
+) -> None:
+    from watchlist.extract.roles import ask_spans
+
+    assert ask_spans(text) == expected

@@ -30,7 +30,7 @@ from operator import itemgetter
 import ahocorasick_rs
 
 from watchlist.extract import cues, otc_weights
-from watchlist.extract.roles import _ASKS as ASKS
+from watchlist.extract.roles import asks as holds_ask_word
 
 NGRAMS = (2, 3, 4)
 # The n-grams are read from the first READ characters: an offer says what it is at its start,
@@ -78,7 +78,7 @@ def dense_features(
     counts = [_LOG1P[min(63, labels.count(label))] for label in _CUE_LABELS]
     head = lowered[:READ]
     question = "?" in head or "？" in head
-    asks = ASKS.search(head) is not None
+    asks = holds_ask_word(head)
     return (lexicon_total(lexicon), float(reports), *counts, float(asks), float(question))
 
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+import ahocorasick_rs
+
 from watchlist.extract import cues
 from watchlist.extract.cues import LONGEST_WORD
 from watchlist.extract.known import is_public_contract
@@ -73,11 +75,47 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 LABEL_BEFORE = 12
 QUESTION_BEFORE = 40
 QUESTION_AFTER = 40
-_ASKS = re.compile(
-    r"吗|是不是|请问|有人知道|有没有人|靠谱不|真的假的|anyone|is (?:this|it|that) (?:a |legit|real)"
-    r"|legit\b|does anyone|has anyone|嗎|有冇人|係咪|güvenilir|\bmi\?|있나요|인가요|궁금"
-    r"|кто-нибудь|кто знает|có ai|có phải|ada yang|ada sesiapa|may nakapag|totoo ba|kuna mtu"
+# Question words (吗, 请问, anyone, legit, güvenilir, 있나요, …), found by one Aho-Corasick
+# automaton: a regex alternation of them cost a fifth of the OTC score's time. Each word is
+# literal; a word whose side is in ``_ASK_EDGES`` may not touch a letter or digit there
+# (``legit`` is no part of ``legitimate``, ``mi?`` no end of ``kimi?``).
+ASK_WORDS = tuple(
+    cues.words_of(
+        {
+            "ask": "吗|是不是|请问|有人知道|有没有人|靠谱不|真的假的|anyone|does anyone|has anyone"
+            "|is this a |is this legit|is this real|is it a |is it legit|is it real"
+            "|is that a |is that legit|is that real|legit|嗎|有冇人|係咪|güvenilir|mi?"
+            "|있나요|인가요|궁금"
+            "|кто-нибудь|кто знает|có ai|có phải|ada yang|ada sesiapa|may nakapag|totoo ba|kuna mtu"
+        }
+    )
 )
+_ASK_EDGES = {"legit": (False, True), "mi?": (True, False)}  # word: (left edge, right edge)
+_ASK_PATTERNS = sorted(set(ASK_WORDS))
+_ASK_AUTOMATON = ahocorasick_rs.AhoCorasick(_ASK_PATTERNS)
+_ASK_CHECKS = [_ASK_EDGES.get(word, (False, False)) for word in _ASK_PATTERNS]
+
+
+def ask_spans(lowered: str) -> list[tuple[int, int]]:
+    """Where question words stand in ``lowered`` (every occurrence, overlaps too), by start."""
+    spans: list[tuple[int, int]] = []
+    size = len(lowered)
+    for index, start, end in _ASK_AUTOMATON.find_matches_as_indexes(lowered, overlapping=True):
+        left, right = _ASK_CHECKS[index]
+        if left and start and lowered[start - 1].isalnum():
+            continue
+        if right and end < size and lowered[end].isalnum():
+            continue
+        spans.append((start, end))
+    spans.sort()
+    return spans
+
+
+def asks(lowered: str) -> bool:
+    """Whether ``lowered`` holds a question word."""
+    return bool(ask_spans(lowered))
+
+
 # A question just before a handle asks about it: "有人扫过这个码吗？wxp://…".
 ASKED_BEFORE = 3
 
@@ -103,7 +141,9 @@ class RoleCues:
         self._hits = hits
         self._starts = [start for start, _end, _label in self._hits]
         self._reports: bool | None = None
-        self._may_ask: bool | None = None
+        self._asks: list[tuple[int, int]] | None = None  # question words, found on first need
+        self._ask_starts: list[int] = []
+        self._may_ask = False
 
     @property
     def reports(self) -> bool:
@@ -166,8 +206,10 @@ class RoleCues:
     def _asked(self, handle: Handle) -> bool:
         """Whether the sentence holding ``handle`` asks about it."""
         text = self._text
-        if self._may_ask is None:  # most posts ask nothing: one look at the whole text
-            self._may_ask = "?" in text or "？" in text or _ASKS.search(text) is not None
+        if self._asks is None:  # most posts ask nothing: one look at the whole text
+            self._asks = ask_spans(text)
+            self._ask_starts = [start for start, _end in self._asks]
+            self._may_ask = "?" in text or "？" in text or bool(self._asks)
         if not self._may_ask:
             return False
         lead = text[max(0, handle.start - ASKED_BEFORE) : handle.start].rstrip()
@@ -175,7 +217,7 @@ class RoleCues:
             asked = text.rfind("\n", 0, handle.start - ASKED_BEFORE) + 1
             for match in _SENTENCE_END.finditer(text, asked, len(lead) + handle.start - 4):
                 asked = match.end()
-            if _ASKS.search(text, max(asked, handle.start - QUESTION_BEFORE), handle.start):
+            if self._asks_within(max(asked, handle.start - QUESTION_BEFORE), handle.start):
                 return True
         begin = max(0, handle.start - QUESTION_BEFORE)
         for match in _SENTENCE_END.finditer(text, begin, handle.start):
@@ -184,4 +226,15 @@ class RoleCues:
         if stop is not None and stop.group() in "?？":
             return True
         end = stop.start() if stop is not None else handle.end + QUESTION_AFTER
-        return _ASKS.search(text, begin, end) is not None
+        return self._asks_within(begin, end)
+
+    def _asks_within(self, begin: int, end: int) -> bool:
+        """Whether a question word lies wholly inside ``[begin, end)``."""
+        spans = self._asks or []
+        for index in range(bisect_left(self._ask_starts, begin), len(spans)):
+            start, stop = spans[index]
+            if start >= end:
+                return False
+            if stop <= end:
+                return True
+        return False
