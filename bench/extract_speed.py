@@ -313,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     # fast and slow moments, so the ratio is steadier than ours-then-peers.
     python = None if args.skip_peers else ensure_peers_venv()
     best: dict[str, float] = {}
+    rounds: dict[str, list[float]] = {}
     labels: dict[str, str] = {"ours": "ours (watchlist.extract)"}
     failed: set[str] = set()
     with tempfile.TemporaryDirectory() as tmp:
@@ -328,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
                     failed.add("ours")
                 else:
                     best["ours"] = min(best.get("ours", float("inf")), seconds or float("inf"))
+                    rounds.setdefault("ours", []).append(seconds or float("inf"))
             for name in PEERS if python is not None else ():
                 if name in failed:
                     continue
@@ -337,6 +339,10 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 labels[name] = f"{name} {answer['version']}"
                 best[name] = min(best.get(name, float("inf")), answer["seconds"])
+                rounds.setdefault(name, []).append(answer["seconds"])
+            if "ours" in rounds and "ioc-finder" in rounds:
+                ratio = rounds["ioc-finder"][-1] / rounds["ours"][-1]
+                print(f"  this round: ours {ratio:.2f}× ioc-finder's defaults", flush=True)
     ours = mbps(corpus.size_bytes, best.get("ours"))
     rows: list[tuple[str, float | None]] = [(labels["ours"], ours)]
     for name in PEERS if python is not None else ():

@@ -25,8 +25,11 @@ _LEFT, _RIGHT = 1, 2  # which edges of a word need checking
 class _Group:
     """One group's words, and its automaton (leftmost-longest, like a regex alternation)."""
 
-    def __init__(self, words: Mapping[str, str], left: str, right: str) -> None:
+    def __init__(
+        self, words: Mapping[str, str], left: str, right: str, distinct: bool = False
+    ) -> None:
         self.words = dict(words)
+        self.distinct = distinct  # keep each label's first hit only
         self.left = frozenset(left)  # may not touch an ASCII word's first letter
         self.right = frozenset(right)  # may not touch an ASCII word's last letter
         patterns = sorted(self.words)
@@ -36,7 +39,9 @@ class _Group:
             for w in patterns
         ]
         self.automaton = ahocorasick_rs.AhoCorasick(
-            patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            patterns,
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,  # the fastest scan; small tables
         )
 
     def find(self, lowered: str) -> list[Hit]:
@@ -46,7 +51,13 @@ class _Group:
         labels, checks, left, right, frame = self.labels, self.checks, self.left, self.right, _FRAME
         segment: TokenCheck | None = None  # made for the first word that needs one
         size = len(lowered)
+        seen: set[str] | None = set() if self.distinct else None
         for index, start, end in self.automaton.find_matches_as_indexes(lowered):
+            if seen is not None:
+                if labels[index] in seen:
+                    continue  # a distinct group: this label is found already
+                if not checks[index]:
+                    seen.add(labels[index])
             check = checks[index]
             if check:
                 before = lowered[start - 1] if start else " "
@@ -64,6 +75,8 @@ class _Group:
                     segment = segment or TokenCheck(lowered)
                     if segment(start, end):
                         continue
+                if seen is not None:
+                    seen.add(labels[index])
             append((start, end, labels[index]))
         return hits
 
@@ -174,19 +187,26 @@ _ON_DEMAND: dict[str, _Group] = {}
 
 
 def register(
-    group: str, words: Mapping[str, str], *, left: str, right: str, on_demand: bool = False
+    group: str,
+    words: Mapping[str, str],
+    *,
+    left: str,
+    right: str,
+    on_demand: bool = False,
+    distinct: bool = False,
 ) -> None:
     """Add a group of ``{word: label}`` cue words.
 
     ``left``/``right``: the characters that may not stand right before/after a word whose
     first/last character is an ASCII letter or digit (so ``tg`` counts in ``tg:`` but not in
     ``stg``). Words of other scripts stand anywhere. An ``on_demand`` group is left out of
-    ``scan`` and found only by ``find`` (a rule that few texts need).
+    ``scan`` and found only by ``find`` (a rule that few texts need). A ``distinct`` group keeps
+    only the first hit of each label (a rule that reads which words a text holds, not where).
     """
     too_long = [word for word in words if len(word) > LONGEST_WORD]
     if too_long:
         raise ValueError(f"cue words are at most {LONGEST_WORD} characters: {too_long}")
-    (_ON_DEMAND if on_demand else _GROUPS)[group] = _Group(words, left, right)
+    (_ON_DEMAND if on_demand else _GROUPS)[group] = _Group(words, left, right, distinct)
 
 
 def find(group: str, lowered: str) -> list[Hit]:

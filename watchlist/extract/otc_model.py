@@ -45,10 +45,14 @@ _LOG1P = [math.log1p(n) for n in range(64)]
 
 
 def automaton(terms: list[str]) -> ahocorasick_rs.AhoCorasick | None:
-    """The automaton that finds ``terms`` (sorted) leftmost-longest, as the model reads them."""
+    """The automaton that finds every occurrence of ``terms`` (sorted), as the model reads them."""
     if not terms:
         return None
-    return ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return ahocorasick_rs.AhoCorasick(
+        terms,
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
 
 
 def terms_in(lowered: str, terms: list[str], found: ahocorasick_rs.AhoCorasick | None) -> set[str]:

@@ -92,7 +92,9 @@ ASK_WORDS = tuple(
 )
 _ASK_EDGES = {"legit": (False, True), "mi?": (True, False)}  # word: (left edge, right edge)
 _ASK_PATTERNS = sorted(set(ASK_WORDS))
-_ASK_AUTOMATON = ahocorasick_rs.AhoCorasick(_ASK_PATTERNS)
+_ASK_AUTOMATON = ahocorasick_rs.AhoCorasick(
+    _ASK_PATTERNS, implementation=ahocorasick_rs.Implementation.DFA
+)
 _ASK_CHECKS = [_ASK_EDGES.get(word, (False, False)) for word in _ASK_PATTERNS]
 
 

@@ -82,6 +82,7 @@ cues.register(
     {word: key for key, (_weight, words) in LEXICON.items() for word in words.split("|")},
     left=_ALNUM,
     right=_ALNUM,
+    distinct=True,  # the score reads which terms a text holds
 )
 
 
