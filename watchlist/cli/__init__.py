@@ -109,7 +109,9 @@ def main() -> None:
     from typer._click import exceptions as click  # Typer's own copy of Click raises these
 
     from watchlist.errors import Interrupted
+    from watchlist.store.sqlite_memory import stop_memory_statistics
 
+    stop_memory_statistics()  # before any connection: threads reading a store then run apart
     try:
         register()
         code = app(standalone_mode=False)  # Click's errors come here, to be said our way

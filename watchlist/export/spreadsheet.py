@@ -196,8 +196,8 @@ class CsvText:
     def _lines(self, buffer: io.StringIO, writer: Any) -> Iterator[str]:
         """SQLite's own lines (``iter_csv_lines``); the rare row it leaves to Python, written
         by ``writer`` through ``buffer``."""
-        for partition in iter_csv_lines(self.store, self.where):
-            self.count += len(partition)
+        for count, partition in iter_csv_lines(self.store, self.where):
+            self.count += count
             if all(type(line) is str for line in partition):
                 yield "".join(partition)  # type: ignore[arg-type]
                 continue

@@ -411,29 +411,44 @@ _UNPRINTABLE = "*[^!-~]*"
 
 def iter_csv_lines(
     store: Store, where: EntryFilter | None = None
-) -> Iterator[list[str | Sequence[Any]]]:
+) -> Iterator[tuple[int, list[str | Sequence[Any]]]]:
     """SQLite: the entries matching ``where`` as formula-safe CSV lines in :data:`FLAT_COLUMNS`
-    order, by id, a block at a time — each line built by the database itself (``printf``), so
-    Python only writes them out. A row whose evidence URL must be encoded first comes as its
-    flat tuple instead (as :func:`iter_flat_rows` gives it). Read by two threads from one
-    snapshot (:mod:`watchlist.store.parallel_read`), constant memory.
+    order, by id, a block at a time: ``(count, pieces)`` — each line built by the database
+    itself (``printf``), a whole block joined by it too (``group_concat``: one text, no Python
+    object per row), so Python only writes them out. In a block with a row whose evidence URL
+    must be encoded first, the pieces are its lines one by one and that row's flat tuple (as
+    :func:`iter_flat_rows` gives it). Read by two threads from one snapshot
+    (:mod:`watchlist.store.parallel_read`), constant memory.
     """
     where = where or EntryFilter()
 
-    def read(session: Session, after: int | None, up_to: int | None) -> list[str | Sequence[Any]]:
+    def read(
+        session: Session, after: int | None, up_to: int | None
+    ) -> tuple[int, list[str | Sequence[Any]]]:
         cells = [func.ifnull(column, _constant("")) for column in _flat_columns(session, True)]
         line = case(
             (_BEST_POST.c.url.op("GLOB", is_comparison=True)(_constant(_UNPRINTABLE)), None),
             else_=func.printf(_constant(_CSV_LINE), *cells),
         )
         query = _within(entries_query(session, where, "id", [line, ENTRIES.c.id]), after, up_to)
+        if up_to is not None:  # a block: joined by the database when it wrote every line
+            lines = query.subquery()
+            # (the aggregate reads the ordered subquery in its order, as _json_block's does)
+            joined = sa_select(
+                func.group_concat(lines.c[0], _constant("")),
+                func.count(),
+                func.count(lines.c[0]),
+            )
+            text, total, written = session.connection().execute(joined).one()
+            if written == total:
+                return total, [text or ""]
         found = session.connection().execute(query).all()
-        lines: list[str | Sequence[Any]] = [text for text, _ in found]
-        if None in lines:
+        pieces: list[str | Sequence[Any]] = [text for text, _ in found]
+        if None in pieces:
             for n, (text, entry_id) in enumerate(found):
                 if text is None:
-                    lines[n] = _written_by_python(session, entry_id)
-        return lines
+                    pieces[n] = _written_by_python(session, entry_id)
+        return len(found), pieces
 
     yield from _blocks(store, where, read)
 
@@ -724,8 +739,11 @@ def _json_block(
     """The block's finished lines as one text the database joins (``group_concat`` over the
     id-ordered rows), or None when a line needs Python (evidence to encode, a sync answer)."""
     head = _head_object(session)
+    # The head without its closing brace: it ends in "reason" (a string or null), so its last
+    # "}" is its only trailing one; rtrim reads the object once (substr(head, 1, length - 1)
+    # built it twice).
     line = (
-        func.substr(head, 1, func.length(head) - 1)
+        func.rtrim(head, _constant("}"))
         + _constant(',"evidence":')
         + _evidence_array(session, evidence)
         + _constant(',"enforcement":[]}')
