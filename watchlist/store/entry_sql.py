@@ -95,8 +95,14 @@ class Evidence:
     @property
     def highlight(self) -> tuple[int, int]:
         """Where in the sighting's snippet the handle stands."""
-        offset = max(0, self.sighting.span_start - SNIPPET_CONTEXT)
-        return self.sighting.span_start - offset, self.sighting.span_end - offset
+        return snippet_highlight(self.sighting.span_start, self.sighting.span_end)
+
+
+def snippet_highlight(span_start: int, span_end: int) -> tuple[int, int]:
+    """Where a handle written at ``[span_start, span_end)`` of its post stands in the snippet
+    ingest kept of it (``SNIPPET_CONTEXT`` characters before it, or from the post's start)."""
+    offset = max(0, span_start - SNIPPET_CONTEXT)
+    return span_start - offset, span_end - offset
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from watchlist.errors import NotFound
 from watchlist.store.allowlist import not_allowed
 from watchlist.store.clusters import in_cluster
 from watchlist.store.engine import Store
-from watchlist.store.ingest import SNIPPET_CONTEXT
+from watchlist.store.entry_sql import snippet_highlight
 from watchlist.store.records import Summary
 from watchlist.store.rereview import needs_rereview
 from watchlist.store.tables import Entry, Post, Sighting
@@ -40,8 +40,7 @@ class Evidence:
     @property
     def highlight(self) -> tuple[int, int]:
         """Where in the sighting's snippet the handle stands."""
-        offset = max(0, self.sighting.span_start - SNIPPET_CONTEXT)
-        return self.sighting.span_start - offset, self.sighting.span_end - offset
+        return snippet_highlight(self.sighting.span_start, self.sighting.span_end)
 
 
 @dataclass(frozen=True, slots=True)
