@@ -98,3 +98,18 @@ def close_dead_runs(store: Store, now: datetime) -> list[Interrupted]:
         if interrupt_run(store, run.id, problem):
             marked.append(Interrupted(run.site, run.started_at))
     return marked
+
+
+def close_runs_of(store: Store, site: str, pid: int, why: str) -> list[Interrupted]:
+    """Mark interrupted the rows of ``site`` that the process ``pid`` (a crawl that has
+    exited) left running, with ``why``; those marked. A crawl closes its own row, even when
+    stopped; one killed, or stopped in the instant between opening its row and taking the
+    signal over, cannot."""
+    marked: list[Interrupted] = []
+    for run in open_runs(store):
+        if run.site != site or run.process.get("pid") != pid or is_alive(run.process):
+            continue
+        problem = f"interrupted: {why}; last heard of at {run.heard_at:%Y-%m-%d %H:%M:%S}"
+        if interrupt_run(store, run.id, problem):
+            marked.append(Interrupted(run.site, run.started_at))
+    return marked

@@ -125,3 +125,48 @@ def test_health_says_a_site_that_silently_yields_nothing_may_have_changed_its_ma
     assert "read no posts from them" in result.stdout
     assert "has the site changed its markup? (try `watchlist sites check forum`)" in result.stdout
     assert result.stderr == "error: 1 of 1 sites unhealthy: forum\n"
+
+
+def test_the_rows_an_exited_crawl_left_open_are_marked_interrupted_and_no_others(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    from crawlers.run_log import close_runs_of, this_process
+    from watchlist.store import open_store
+    from watchlist.store.runs import open_run, open_runs
+
+    url = f"sqlite:///{tmp_path / 'watchlist.db'}"
+    open_store(url, create=True).close()
+    # A crawl process that opens its row and dies without closing it (as SIGKILL leaves it).
+    leaver = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from datetime import UTC, datetime;"
+            "from crawlers.run_log import this_process;"
+            "from watchlist.store import open_store;"
+            "from watchlist.store.runs import open_run;"
+            "store = open_store(sys.argv[1]);"
+            "open_run(store, 'forum', datetime.now(UTC), this_process());"
+            "print(os.getpid(), flush=True); os._exit(9)",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    dead_pid = int(leaver.stdout.strip())
+    store = open_store(url)
+    open_run(store, "forum", datetime.now(UTC), this_process())  # this live process's own row
+    assert len(open_runs(store)) == 2
+
+    assert close_runs_of(store, "other", dead_pid, "gone") == []  # another site: untouched
+    (marked,) = close_runs_of(store, "forum", dead_pid, "the crawl ended (exit 9)")
+    assert marked.site == "forum"
+    (still_open,) = open_runs(store)
+    assert still_open.process["pid"] != dead_pid
+    assert close_runs_of(store, "forum", still_open.process["pid"], "alive") == []  # it runs
+    store.close()

@@ -171,6 +171,8 @@ class Scheduler:
         finally:
             with self._lock:
                 self._children.pop(name, None)
+        if outcome.code != 0 and child.pid is not None:
+            self._close_left_rows(name, child.pid, outcome)
         self._count(name, outcome)
         self.sync.after_crawl(name, last_seq(self.store) > before)
 
@@ -190,6 +192,17 @@ class Scheduler:
         else:
             self.tally.add(failed=1)
             log.warning("%s: crawl failed %s (exit %d)", name, took, outcome.code)
+
+    def _close_left_rows(self, name: str, pid: int, outcome: Outcome) -> None:
+        """Mark interrupted the rows the exited crawl left open (killed, or signalled before
+        it could close them), so none stays ``running`` until the next crawl's start."""
+        from crawlers.run_log import close_runs_of  # no Scrapy: store and process checks only
+
+        how = "killed after its grace period" if outcome.killed else f"exit {outcome.code}"
+        why = f"the crawl (pid {pid}) ended ({how}) without closing its row"
+        for run in close_runs_of(self.store, name, pid, why):
+            log.warning("%s: the run started %s was left open: marked interrupted", name,
+                        f"{run.started_at:%Y-%m-%d %H:%M:%S}")  # fmt: skip
 
     def _running_elsewhere(self, name: str) -> str | None:
         """Which live process another crawl of ``name`` runs in, if one does."""
