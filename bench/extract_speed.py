@@ -312,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     # The machine's speed drifts over tens of seconds; interleaving gives every tool the same
     # fast and slow moments, so the ratio is steadier than ours-then-peers.
     python = None if args.skip_peers else ensure_peers_venv()
-    best: dict[str, float] = {}
-    rounds: dict[str, list[float]] = {}
+    peers = PEERS if python is not None else ()
+    rounds: dict[str, list[float]] = {}  # tool -> its seconds, a round each
     labels: dict[str, str] = {"ours": "ours (watchlist.extract)"}
     failed: set[str] = set()
     with tempfile.TemporaryDirectory() as tmp:
@@ -328,24 +328,24 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"ours: extract() raised {type(error).__name__}: {error}")
                     failed.add("ours")
                 else:
-                    best["ours"] = min(best.get("ours", float("inf")), seconds or float("inf"))
                     rounds.setdefault("ours", []).append(seconds or float("inf"))
-            for name in PEERS if python is not None else ():
+            for name in peers:
                 if name in failed:
                     continue
-                answer = time_peer(python, name, corpus_file, 1) if python else None
+                assert python is not None
+                answer = time_peer(python, name, corpus_file, 1)
                 if answer is None:
                     failed.add(name)
                     continue
                 labels[name] = f"{name} {answer['version']}"
-                best[name] = min(best.get(name, float("inf")), answer["seconds"])
                 rounds.setdefault(name, []).append(answer["seconds"])
             if "ours" in rounds and "ioc-finder" in rounds:
-                ratio = rounds["ioc-finder"][-1] / rounds["ours"][-1]
-                print(f"  this round: ours {ratio:.2f}× ioc-finder's defaults", flush=True)
+                this_round = rounds["ioc-finder"][-1] / rounds["ours"][-1]
+                print(f"  this round: ours {this_round:.2f}× ioc-finder's defaults", flush=True)
+    best = {name: min(seconds) for name, seconds in rounds.items()}
     ours = mbps(corpus.size_bytes, best.get("ours"))
     rows: list[tuple[str, float | None]] = [(labels["ours"], ours)]
-    for name in PEERS if python is not None else ():
+    for name in peers:
         rows.append((labels.get(name, name), mbps(corpus.size_bytes, best.get(name))))
 
     print(f"\n{'tool':<34} {'MB/s':>10} {'ours/peer':>10}")

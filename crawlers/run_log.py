@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from watchlist.store import Store
-from watchlist.store.runs import interrupt_run, open_runs
+from watchlist.store.runs import OpenRun, interrupt_run, open_runs
 
 HEARTBEAT_SECONDS = 30.0
 STALE_AFTER = timedelta(minutes=10)
@@ -82,22 +83,20 @@ def is_alive(process: dict[str, Any] | Any) -> bool | None:
 
 def close_dead_runs(store: Store, now: datetime) -> list[Interrupted]:
     """Mark interrupted every row left running by a crawl that is gone; those marked."""
-    marked: list[Interrupted] = []
-    for run in open_runs(store):
+
+    def gone(run: OpenRun) -> bool:
         alive = is_alive(run.process)
-        if alive is None:
-            alive = now - run.heard_at < STALE_AFTER
-        if alive:
-            continue
+        return not (now - run.heard_at < STALE_AFTER if alive is None else alive)
+
+    def problem(run: OpenRun) -> str:
         pid = run.process.get("pid", "?")
         host = run.process.get("host", "?")
-        problem = (
+        return (
             f"interrupted: the crawl (pid {pid} on {host}) stopped before it finished; "
             f"last heard of at {run.heard_at:%Y-%m-%d %H:%M:%S}"
         )
-        if interrupt_run(store, run.id, problem):
-            marked.append(Interrupted(run.site, run.started_at))
-    return marked
+
+    return _interrupt(store, [run for run in open_runs(store) if gone(run)], problem)
 
 
 def close_runs_of(store: Store, site: str, pid: int, why: str) -> list[Interrupted]:
@@ -105,11 +104,24 @@ def close_runs_of(store: Store, site: str, pid: int, why: str) -> list[Interrupt
     exited) left running, with ``why``; those marked. A crawl closes its own row, even when
     stopped; one killed, or stopped in the instant between opening its row and taking the
     signal over, cannot."""
+    left = [
+        run
+        for run in open_runs(store)
+        if run.site == site and run.process.get("pid") == pid and not is_alive(run.process)
+    ]
+    return _interrupt(
+        store,
+        left,
+        lambda run: f"interrupted: {why}; last heard of at {run.heard_at:%Y-%m-%d %H:%M:%S}",
+    )
+
+
+def _interrupt(
+    store: Store, runs: list[OpenRun], problem: Callable[[OpenRun], str]
+) -> list[Interrupted]:
+    """Mark each of ``runs`` interrupted with its ``problem``; those still open to be marked."""
     marked: list[Interrupted] = []
-    for run in open_runs(store):
-        if run.site != site or run.process.get("pid") != pid or is_alive(run.process):
-            continue
-        problem = f"interrupted: {why}; last heard of at {run.heard_at:%Y-%m-%d %H:%M:%S}"
-        if interrupt_run(store, run.id, problem):
+    for run in runs:
+        if interrupt_run(store, run.id, problem(run)):
             marked.append(Interrupted(run.site, run.started_at))
     return marked

@@ -53,11 +53,8 @@ class _Group:
         size = len(lowered)
         seen: set[str] | None = set() if self.distinct else None
         for index, start, end in self.automaton.find_matches_as_indexes(lowered):
-            if seen is not None:
-                if labels[index] in seen:
-                    continue  # a distinct group: this label is found already
-                if not checks[index]:
-                    seen.add(labels[index])
+            if seen is not None and labels[index] in seen:
+                continue  # a distinct group: this label is found already
             check = checks[index]
             if check:
                 before = lowered[start - 1] if start else " "
@@ -75,8 +72,8 @@ class _Group:
                     segment = segment or TokenCheck(lowered)
                     if segment(start, end):
                         continue
-                if seen is not None:
-                    seen.add(labels[index])
+            if seen is not None:
+                seen.add(labels[index])
             append((start, end, labels[index]))
         return hits
 

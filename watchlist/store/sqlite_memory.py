@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import sqlite3
 import threading
+from functools import cache
 
 _SQLITE_OK = 0
 _SQLITE_CONFIG_MEMSTATUS = 9
@@ -47,7 +48,9 @@ def stop_memory_statistics() -> bool:
         return False
     if library.sqlite3_shutdown() != _SQLITE_OK:
         return False
-    configured = bool(library.sqlite3_config(_SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0)) == 0)
+    configured = bool(
+        library.sqlite3_config(_SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0)) == _SQLITE_OK
+    )
     if library.sqlite3_initialize() != _SQLITE_OK:  # sqlite3.connect would initialize it too
         return False
     _done = configured
@@ -61,6 +64,7 @@ def memory_used() -> int | None:
     return None if library is None else int(library.sqlite3_memory_used())
 
 
+@cache  # (sqlite3 is imported above: what it maps does not change)
 def _library() -> ctypes.CDLL | None:
     """The SQLite library Python's ``sqlite3`` links: the file the process has mapped (a
     second ``dlopen`` of a loaded library returns it), else the system's by name."""
