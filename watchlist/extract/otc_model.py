@@ -34,8 +34,10 @@ from watchlist.extract.roles import asks as holds_ask_word
 
 NGRAMS = (2, 3, 4)
 # The n-grams are read from the first READ characters: an offer says what it is at its start,
-# and the cost of a long post stays bounded.
-READ = 300
+# and the cost of a long post stays bounded. Every labelled post the model is fitted on is
+# shorter (the longest has 166 characters), so the window reads each of them whole; a longer
+# window only reads n-grams further into a long post than any training post reached.
+READ = 200
 # The dense features, in the order ``dense_features`` gives them (a feature the weights do not
 # name weighs 0: the trainer reads the features with the weights of an older model).
 DENSE = ("lexicon", "reports", "warn_cues", "contact_cues", "own_contact_cues", "asks", "question")
@@ -75,20 +77,32 @@ def lexicon_total(lexicon: float) -> float:
 
 
 def dense_features(
-    lowered: str, lexicon: float, reports: bool, role_hits: list[cues.Hit]
+    lowered: str,
+    lexicon: float,
+    reports: bool,
+    role_hits: list[cues.Hit],
+    asks: bool | None = None,
 ) -> tuple[float, ...]:
-    """The dense features of a text, in ``DENSE`` order (``role_hits``: its ``roles`` cue hits)."""
+    """The dense features of a text, in ``DENSE`` order (``role_hits``: its ``roles`` cue hits;
+    ``asks``: whether a question word ends in its first ``READ`` characters, when known)."""
     labels = [label for _start, _end, label in role_hits]
     counts = [_LOG1P[min(63, labels.count(label))] for label in _CUE_LABELS]
     head = lowered[:READ]
     question = "?" in head or "？" in head
-    asks = holds_ask_word(head)
+    if asks is None:
+        asks = holds_ask_word(lowered, READ)
     return (lexicon_total(lexicon), float(reports), *counts, float(asks), float(question))
 
 
-def probability(lowered: str, lexicon: float, reports: bool, role_hits: list[cues.Hit]) -> float:
+def probability(
+    lowered: str,
+    lexicon: float,
+    reports: bool,
+    role_hits: list[cues.Hit],
+    asks: bool | None = None,
+) -> float:
     """The OTC score of a normalized, lower-cased text, in [0, 1], rounded to four decimals."""
-    dense = dense_features(lowered, lexicon, reports, role_hits)
+    dense = dense_features(lowered, lexicon, reports, role_hits, asks)
     z = otc_weights.BIAS + sum(w * x for w, x in zip(_DENSE, dense, strict=True))
     if _AUTOMATON is not None and lowered:
         matches = _AUTOMATON.find_matches_as_indexes(lowered[:READ], overlapping=True)

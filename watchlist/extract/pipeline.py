@@ -12,7 +12,7 @@ from watchlist.extract.domains import find_domains
 from watchlist.extract.emails import find_emails
 from watchlist.extract.model import Extraction, Handle
 from watchlist.extract.normalize import Normalized, normalize
-from watchlist.extract.otc_model import probability
+from watchlist.extract.otc_model import READ, probability
 from watchlist.extract.paylinks import find_payment_links
 from watchlist.extract.phones import find_phones
 from watchlist.extract.platforms import drop_platform_mentions
@@ -75,7 +75,7 @@ def extract(text: str) -> Extraction:
             role = roles.role_for(handle, provider)
             unique[key] = Handle(handle.kind, handle.value, start, end, provider, role)
     handles = sorted(unique.values(), key=_order)
-    otc = probability(lowered, score, roles.reports, found[role_group])
+    otc = probability(lowered, score, roles.reports, found[role_group], roles.asks_within(READ))
     return Extraction(handles, otc, roles.reports)
 
 

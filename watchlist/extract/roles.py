@@ -98,6 +98,9 @@ _ASK_AUTOMATON = ahocorasick_rs.AhoCorasick(
 _ASK_CHECKS = [_ASK_EDGES.get(word, (False, False)) for word in _ASK_PATTERNS]
 
 
+LONGEST_ASK = max(map(len, _ASK_PATTERNS))
+
+
 def ask_spans(lowered: str) -> list[tuple[int, int]]:
     """Where question words stand in ``lowered`` (every occurrence, overlaps too), by start."""
     spans: list[tuple[int, int]] = []
@@ -113,9 +116,15 @@ def ask_spans(lowered: str) -> list[tuple[int, int]]:
     return spans
 
 
-def asks(lowered: str) -> bool:
-    """Whether ``lowered`` holds a question word."""
-    return bool(ask_spans(lowered))
+def asks(lowered: str, within: int | None = None) -> bool:
+    """Whether ``lowered`` holds a question word (one ending in its first ``within`` characters).
+
+    A word is checked against the text around it, not against the window's edge: ``legit`` cut
+    from ``legitimate`` by the window is no question word.
+    """
+    if within is None:
+        return bool(ask_spans(lowered))
+    return any(end <= within for _start, end in ask_spans(lowered[: within + LONGEST_ASK]))
 
 
 # A question just before a handle asks about it: "有人扫过这个码吗？wxp://…".
@@ -146,6 +155,13 @@ class RoleCues:
         self._asks: list[tuple[int, int]] | None = None  # question words, found on first need
         self._ask_starts: list[int] = []
         self._may_ask = False
+
+    def asks_within(self, within: int) -> bool | None:
+        """``asks(text, within)`` when this text's question words were looked for (a handle
+        needed them), else None: the caller looks for them in the window alone."""
+        if self._asks is None:
+            return None
+        return any(end <= within for _start, end in self._asks)
 
     @property
     def reports(self) -> bool:
@@ -214,6 +230,11 @@ class RoleCues:
             self._may_ask = "?" in text or "？" in text or bool(self._asks)
         if not self._may_ask:
             return False
+        stop = _SENTENCE_END.search(text, handle.end, handle.end + QUESTION_AFTER)
+        if stop is not None and stop.group() in "?？":
+            return True
+        if not self._asks:  # no question word: only a question mark ending the sentence asks
+            return False
         lead = text[max(0, handle.start - ASKED_BEFORE) : handle.start].rstrip()
         if lead[-1:] in ("?", "？"):
             asked = text.rfind("\n", 0, handle.start - ASKED_BEFORE) + 1
@@ -224,9 +245,6 @@ class RoleCues:
         begin = max(0, handle.start - QUESTION_BEFORE)
         for match in _SENTENCE_END.finditer(text, begin, handle.start):
             begin = match.end()
-        stop = _SENTENCE_END.search(text, handle.end, handle.end + QUESTION_AFTER)
-        if stop is not None and stop.group() in "?？":
-            return True
         end = stop.start() if stop is not None else handle.end + QUESTION_AFTER
         return self._asks_within(begin, end)
 
