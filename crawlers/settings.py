@@ -18,6 +18,8 @@ RETRY_TIMES = 2
 # pages, ~7% of the crawl's CPU).
 CONCURRENT_ITEMS = 8
 TELNETCONSOLE_ENABLED = False
+# Scrapy's duplicate filter with each fingerprint kept as 8 bytes (crawlers/dupefilter.py).
+DUPEFILTER_CLASS = "crawlers.dupefilter.CompactDupeFilter"
 # The image pipeline awaits asyncio tasks.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
