@@ -9,11 +9,13 @@
 - Pagination that the crawl does not follow is still *seen* (a ``next_page`` selector that
   misses some of it): at the end of a crawl each page whose pagination links were never
   requested is counted (``watchlist/pagination_not_followed``): a crawl never reads 10 of 60
-  posts and says nothing.
+  posts and says nothing. :class:`UnreadPagination` holds those pages only while one of their
+  links is still unrequested, so it does not grow with a crawl that does reach every page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,3 +100,53 @@ class Pagination:
 def _hrefs(values: list[Any]) -> list[str]:
     hrefs = (str(v).strip() for v in values)
     return list(dict.fromkeys(h for h in hrefs if h and not h.startswith(("#", "javascript:"))))
+
+
+class UnreadPagination:
+    """The pages whose pagination showed links not requested yet, each with those links.
+
+    :meth:`saw` records a page's links that were not requested when it was read (a page read
+    again replaces what it showed before, unless it now shows none); :meth:`requested` is told
+    of every URL the crawl asks for and forgets a page once all its links have been asked for.
+    :meth:`unread` is then, at any time, the number of pages with a link never requested —
+    the same count as keeping every page's links to the end and checking them then.
+    """
+
+    __slots__ = ("_pages", "_waiting")
+
+    def __init__(self) -> None:
+        self._pages: dict[str, set[str]] = {}  # page -> its links not requested yet
+        self._waiting: dict[str, set[str]] = {}  # link -> the pages showing it
+
+    def saw(self, page: str, links: Collection[str]) -> None:
+        """``page`` shows pagination ``links``, none of them requested yet."""
+        if not links:
+            return
+        for link in self._pages.pop(page, ()):
+            self._unlink(link, page)
+        self._pages[page] = set(links)
+        for link in links:
+            self._waiting.setdefault(link, set()).add(page)
+
+    def requested(self, url: str) -> None:
+        """The crawl asked for ``url``: no page waits for it any more."""
+        for page in self._waiting.pop(url, ()):
+            links = self._pages[page]
+            links.discard(url)
+            if not links:
+                del self._pages[page]
+
+    def unread(self) -> int:
+        """How many pages show a pagination link that was never requested."""
+        return len(self._pages)
+
+    def links(self) -> set[str]:
+        """The links not requested yet that some page shows."""
+        return set(self._waiting)
+
+    def _unlink(self, link: str, page: str) -> None:
+        pages = self._waiting.get(link)
+        if pages is not None:
+            pages.discard(page)
+            if not pages:
+                del self._waiting[link]

@@ -25,8 +25,10 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
+from crawlers.digests import UrlSet
 from crawlers.health import OwnErrors, count_pages, requests_failed
 from crawlers.memory import CrawlMemory
+from crawlers.pagination import UnreadPagination
 from crawlers.pipelines import StorePipeline
 from crawlers.report import CrawlReport, mark_skipped, report_of
 from crawlers.run_log import HEARTBEAT_SECONDS
@@ -209,12 +211,13 @@ def _watch(work: _Work, store: Store) -> None:
 def _pagination_followed_elsewhere(work: _Work, scheduler: SharedScheduler) -> None:
     """Count as requested the pagination links another worker followed (ForumSpider.closed)."""
     spider = work.crawler.spider
-    seen_links = getattr(spider, "pagination_seen", None)
+    unread = getattr(spider, "pagination_unread", None)
     requested = getattr(spider, "requested_urls", None)
-    if not isinstance(seen_links, dict) or not isinstance(requested, set):
+    if not isinstance(unread, UnreadPagination) or not isinstance(requested, UrlSet):
         return
-    links = {url for urls in seen_links.values() for url in urls} - requested
-    requested.update(scheduler.seen(links))
+    for url in scheduler.seen(unread.links()):  # links no page of this worker's asked for
+        requested.add(url)
+        unread.requested(url)
 
 
 def _tick(work: _Work) -> None:

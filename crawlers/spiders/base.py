@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
+from crawlers.digests import UrlSet
 from crawlers.health import count_failed_request, requests_failed
 from crawlers.memory import CrawlMemory
 from watchlist import settings
@@ -53,7 +54,7 @@ class SiteSpider(scrapy.Spider):
         self.config = config
         self.allowed_domains = list(config.allowed_domains)
         self.requested = 0
-        self.requested_urls: set[str] = set()  # every URL this crawl asked for
+        self.requested_urls = UrlSet()  # every URL this crawl asked for, as 8-byte digests
         self.memory = memory or CrawlMemory(None, config.name)  # a real one from from_crawler
         self.owns_store = False  # the store was opened here, not handed over
         if config.user_agent:

@@ -18,7 +18,7 @@ from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
 from crawlers.items import PostItem, ThreadDone
-from crawlers.pagination import Pagination
+from crawlers.pagination import Pagination, UnreadPagination
 from crawlers.permalinks import on_site
 from crawlers.posts import PostReader
 from crawlers.spiders.base import THREAD_PRIORITY, SiteSpider
@@ -39,7 +39,7 @@ class ForumSpider(SiteSpider):
         self.reader = PostReader(self.config)
         self.pagination = Pagination.of(self.selectors.next_page)
         self.threads: dict[str, _Thread] = {}  # threads being read, by the URL the board links to
-        self.pagination_seen: dict[str, set[str]] = {}  # page -> pagination links not followed
+        self.pagination_unread = UnreadPagination()  # pages whose pagination is unrequested
 
     async def start(self) -> AsyncIterator[Request]:
         """The site's start URLs, read as board pages."""
@@ -100,11 +100,10 @@ class ForumSpider(SiteSpider):
         seen = {canonical(response.urljoin(h)).split("#")[0] for h in self.pagination.seen(root)}
         unrequested = {
             url
-            for url in seen - set(follow) - self.requested_urls - {here}
-            if on_site(url, self.allowed_domains)
+            for url in seen.difference(follow, (here,))
+            if url not in self.requested_urls and on_site(url, self.allowed_domains)
         }
-        if unrequested:
-            self.pagination_seen[here] = unrequested
+        self.pagination_unread.saw(here, unrequested)
         return follow
 
     def _threads(self, response: TextResponse, page: Selector) -> Iterator[tuple[str, str | None]]:
@@ -191,10 +190,18 @@ class ForumSpider(SiteSpider):
             if thread.mark and not thread.cut and response.meta.get("thread"):
                 yield ThreadDone(self.config.name, key, thread.mark, thread.posts)
 
+    def request(
+        self, url: str, callback: Any, *, meta: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Request | None:
+        """:meth:`SiteSpider.request`, also telling the unread pagination that ``url`` is asked."""
+        request = super().request(url, callback, meta=meta, **kwargs)
+        if request is not None:
+            self.pagination_unread.requested(url)
+        return request
+
     def closed(self, reason: str) -> None:
         """Count the pages whose pagination led somewhere this crawl never went."""
-        requested = self.requested_urls
-        unread = sum(1 for urls in self.pagination_seen.values() if urls - requested)
+        unread = self.pagination_unread.unread()
         if unread:
             self.crawler.stats.set_value("watchlist/pagination_not_followed", unread)
         super().closed(reason)
