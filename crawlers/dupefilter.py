@@ -6,8 +6,9 @@ first 8 bytes (collision odds: :mod:`crawlers.digests`). Everything else is Scra
 request fingerprinter (``REQUEST_FINGERPRINTER_CLASS``), ``DUPEFILTER_DEBUG``, the one
 "Filtered duplicate request" log line and the ``dupefilter/filtered`` counter, and with
 ``JOBDIR`` the ``requests.seen`` file, still written with the full fingerprints (a resumed job
-reads them back). A distributed crawl does not use it: its scheduler filters on the shared
-fingerprint set in Redis (:mod:`crawlers.shared_scheduler`).
+reads them back). Only Scrapy's deprecated ``fingerprints`` property is left empty: a digest
+cannot be turned back into its fingerprint. A distributed crawl does not use this filter: its
+scheduler filters on the shared fingerprint set in Redis (:mod:`crawlers.shared_scheduler`).
 """
 
 from __future__ import annotations
