@@ -198,19 +198,46 @@ def test_no_text_at_all_is_missing() -> None:
     assert post_time([None, "", "  \n"], "UTC") == PostTime(None, "missing")
 
 
-def test_the_first_exact_candidate_wins_in_the_order_given() -> None:
+def test_the_first_exact_candidate_wins_and_a_date_before_a_time_counted_back() -> None:
     attribute, text = "2025-07-07T20:19:00+08:00", "3h"
-    assert post_time([attribute, text], "UTC", now=NOW).at == datetime(
-        2025, 7, 7, 12, 19, tzinfo=UTC
-    )
-    assert post_time([text, attribute], "UTC", now=NOW).at == NOW.replace(second=0) - timedelta(
+    exact = datetime(2025, 7, 7, 12, 19, tzinfo=UTC)
+    assert post_time([attribute, text], "UTC", now=NOW).at == exact
+    # "3h" is rounded to the hour: a date anywhere is read before it
+    assert post_time([text, attribute], "UTC", now=NOW).at == exact
+    assert post_time([text, "by admin"], "UTC", now=NOW).at == NOW.replace(second=0) - timedelta(
         hours=3
     )
+    first, second = "2025-07-07 20:19", "2025-07-07 20:25"
+    assert post_time([second, first], "UTC", now=NOW).at == datetime(2025, 7, 7, 20, 25, tzinfo=UTC)
     # a title with only the day gives way to the text's exact time
     title, text = "2 days ago", "July 6, 2025, 8:19 p.m."
     assert post_time([None, title, text], "Asia/Shanghai", now=NOW).at == datetime(
         2025, 7, 6, 20, 19, tzinfo=SHANGHAI
     )
+
+
+def test_dateparser_reads_only_when_no_candidate_has_a_plain_time() -> None:
+    from crawlers import dates
+
+    dates._dateparser_cached.cache_clear()
+    # SMF's time link: a title attribute that holds no date, then the plain text
+    title, text = "Reply #3 - Re: 出U 收U 2026", "November 20, 2026, 10:20:00 am"
+    assert post_time([title, text], "UTC", now=NOW).at == datetime(2026, 11, 20, 10, 20, tzinfo=UTC)
+    assert dates._dateparser_cached.cache_info().misses == 0
+    # an attribute only dateparser reads gives way to a later plain date...
+    russian, plain = "вчера в 10:20", "2025-07-06 09:15"
+    assert post_time([russian, plain], "Asia/Shanghai", language="ru", now=NOW).at == datetime(
+        2025, 7, 6, 9, 15, tzinfo=SHANGHAI
+    )
+    # ...but not to a time counted back from now (MyBB: title="01-01-2026, 06:32 AM", text
+    # "7 hours ago"), and is read when nothing else is
+    assert post_time([russian, "3h"], "Asia/Shanghai", language="ru", now=NOW).at == (
+        datetime(2025, 7, 7, 10, 20, tzinfo=SHANGHAI)
+    )
+    assert post_time([russian, "by admin"], "Asia/Shanghai", language="ru", now=NOW).at == (
+        datetime(2025, 7, 7, 10, 20, tzinfo=SHANGHAI)
+    )
+    assert dates._dateparser_cached.cache_info().misses >= 1
 
 
 def test_a_date_without_a_clock_is_the_problem_named_over_unreadable_text() -> None:
