@@ -6,9 +6,10 @@ date the hand-written forms read in any candidate (not a time counted back from 
 first exact reading in the order given. Readers, fastest first:
 
 1. Hand-written forms: ISO 8601 and ``2026-1-5 08:03`` / ``2026年1月5日 下午3:20`` /
-   ``05.01.2026, 10:00``; English dates (SMF, phpBB, XenForo, Django's ``July 7, 2025, 8:19
-   p.m.``, ``9 a.m.``, ``noon``, ``midnight``, ``Sept. 3``); relative times (``5m``, ``3h``, ``2
-   days ago``, ``刚刚``, ``3分钟前``, ``昨天 10:20``, ``Yesterday at 10:20 PM``); Unix timestamps.
+   ``05.01.2026, 10:00`` / ``01-05-2026, 06:32 AM``; English dates (SMF, phpBB, XenForo,
+   Django's ``July 7, 2025, 8:19 p.m.``, ``9 a.m.``, ``noon``, ``midnight``, ``Sept. 3``);
+   relative times (``5m``, ``3h``, ``2 days ago``, ``刚刚``, ``3分钟前``, ``昨天 10:20``,
+   ``Yesterday at 10:20 PM``); Unix timestamps.
 2. ``dateparser`` for everything else, in the site's ``language`` (imported on first use: its
    import and first call take a fraction of a second). No language detection is configured, so
    it only reads its bundled locale data and never touches the network.
@@ -82,9 +83,9 @@ def post_time(
     # "7 hours ago" (MyBB).
     base = now if now is not None else datetime.now(UTC)
     for text in texts:
-        reading = _absolute_reading(text, zone, base)
-        if reading is not None:
-            return PostTime(reading)
+        exact = _absolute_reading(text, zone, base)
+        if exact is not None:
+            return PostTime(exact)
     problem: Problem = "missing"
     for text in texts:
         if not text:
@@ -181,8 +182,11 @@ def _clock(p: str) -> str:
 
 # Between a date and its clock: "T", ", ", " at ", " - ", " в ", " um ", "@".
 _JOIN = r"(?:T|,?\s{0,3}(?:(?:[-@|·]|[^\W\d_]{1,5}\.?)\s{1,3})?)"
-_DATE = re.compile(  # 2026-1-5, 2026/01/05, 2026.01.05, 2026年1月5日; 05.01.2026 (day first)
-    r"(?<!\d)(?:(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})(?!\d)日?|(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d))"
+_DATE = re.compile(  # 2026-1-5, 2026/01/05, 2026.01.05, 2026年1月5日; 05.01.2026 (day first);
+    # 01-05-2026 (month first, MyBB's and vBulletin's default, as dateparser reads it in every
+    # language: the day first only when the first number cannot be a month)
+    r"(?<!\d)(?:(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})(?!\d)日?|(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"
+    r"|(\d{1,2})-(\d{1,2})-(\d{4})(?!\d))"
 )
 _PLAIN_CLOCK = re.compile(  # " 10:20[:30]" and nothing more: most forum times, read fast
     r"(?:\s{1,3}|T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d.,:]|\s?(?:[ap]\.?\s?m\b|[-+]\d|z\b|utc|gmt))",
@@ -262,8 +266,13 @@ def _read_numeric(text: str, zone: tzinfo, now: datetime | None) -> _Reading:
     found: _Reading = None
     date_match = _DATE.search(text)
     while date_match:
-        y, mo, d, d2, mo2, y2 = date_match.groups()
-        year, month, day = int(y or y2), int(mo or mo2), int(d or d2)
+        y, mo, d, d2, mo2, y2, mo3, d3, y3 = date_match.groups()
+        if y3:
+            month, day = int(mo3), int(d3)
+            month, day = (day, month) if month > 12 >= day else (month, day)
+            year = int(y3)
+        else:
+            year, month, day = int(y or y2), int(mo or mo2), int(d or d2)
         end = date_match.end()
         plain = _PLAIN_CLOCK.match(text, end)
         if plain:

@@ -240,6 +240,31 @@ def test_dateparser_reads_only_when_no_candidate_has_a_plain_time() -> None:
     assert dates._dateparser_cached.cache_info().misses >= 1
 
 
+@pytest.mark.parametrize("language", [None, "en", "de", "fr", "es", "ru", "tr", "vi", "zh", "ko"])
+def test_month_first_dash_dates_read_as_dateparser_reads_them(language: str | None) -> None:
+    from crawlers import dates
+
+    # MyBB's and vBulletin's default "m-d-Y, h:i A"; the day comes first only when the first
+    # number cannot be a month, and a date neither way round is left to dateparser
+    texts = [
+        "01-02-2026, 06:32 AM",
+        "1-2-2026, 6:32 PM",
+        "12-31-2025, 12:05 AM",
+        "12-01-2026, 12:30 PM",
+        "13-01-2026, 06:32 AM",
+        "01-13-2026,\xa0 11:19 PM",
+        "07-08-2025 23:59",
+        "02-29-2024, 08:00 AM",
+    ]
+    zone = ZoneInfo("Asia/Shanghai")
+    for text in texts:
+        fast = dates._fast_reading(text, zone, NOW)
+        assert isinstance(fast, datetime), text
+        assert fast == dates._dateparser_reading(text, "Asia/Shanghai", language, NOW), text
+    for text in ("13-13-2026, 06:32 AM", "02-30-2026, 06:32 AM"):
+        assert dates._fast_reading(text, zone, NOW) is None
+
+
 def test_a_date_without_a_clock_is_the_problem_named_over_unreadable_text() -> None:
     assert post_time(["by admin", "Sept. 3"], "UTC", now=NOW) == PostTime(None, "no_clock")
     assert post_time(["Sept. 3", "by admin"], "UTC", now=NOW) == PostTime(None, "no_clock")
