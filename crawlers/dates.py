@@ -82,17 +82,24 @@ def post_time(
     # when the text's date is plain, and an attribute's date still wins over the text's
     # "7 hours ago" (MyBB).
     base = now if now is not None else datetime.now(UTC)
+    fast: list[tuple[str, _Reading, str | None, _Reading]] = []  # each read once, kept for below
     for text in texts:
-        exact = _absolute_reading(text, zone, base)
-        if exact is not None:
+        whole = _fast_reading(text, zone, base) if text else None
+        head, head_reading = None, None
+        if not isinstance(whole, datetime) and "(" in text:  # MyBB: "… (last modified: …)"
+            head = text.split("(")[0].rstrip(" ,")
+            head_reading = _fast_reading(head, zone, base)
+        exact, read = (whole, text) if isinstance(whole, datetime) else (head_reading, head)
+        if isinstance(exact, datetime) and read is not None and _absolute(exact, read, zone, base):
             return PostTime(exact)
+        fast.append((text, whole, head, head_reading))
     problem: Problem = "missing"
-    for text in texts:
+    for text, whole, head, head_reading in fast:
         if not text:
             continue
-        reading = _reading(text, zone, timezone, language, now)
-        if not isinstance(reading, datetime) and "(" in text:  # MyBB: "… (last modified: …)"
-            reading = _reading(text.split("(")[0].rstrip(" ,"), zone, timezone, language, now)
+        reading = _read_further(text, whole, timezone, language, base)
+        if not isinstance(reading, datetime) and head is not None:
+            reading = _read_further(head, head_reading, timezone, language, base)
         if isinstance(reading, datetime):
             return PostTime(reading)
         if reading == NO_CLOCK:
@@ -105,28 +112,19 @@ def post_time(
 _ANOTHER_NOW = timedelta(days=400, hours=7, minutes=13)
 
 
-def _absolute_reading(text: str, zone: tzinfo, now: datetime) -> datetime | None:
-    """The hand-written forms' exact reading of ``text`` when it does not count back from
-    ``now`` (it reads the same from another now): a date, not "7 hours ago" or "9 a.m."."""
-    if not text:
-        return None
-    reading = _fast_reading(text, zone, now)
-    if not isinstance(reading, datetime) and "(" in text:
-        text = text.split("(")[0].rstrip(" ,")
-        reading = _fast_reading(text, zone, now)
-    if isinstance(reading, datetime) and reading == _fast_reading(text, zone, now - _ANOTHER_NOW):
-        return reading
-    return None
+def _absolute(reading: datetime, text: str, zone: tzinfo, now: datetime) -> bool:
+    """Whether the hand-written forms' ``reading`` of ``text`` does not count back from ``now``
+    (it reads the same from another now): a date, not "7 hours ago" or "9 a.m."."""
+    return reading == _fast_reading(text, zone, now - _ANOTHER_NOW)
 
 
-def _reading(
-    text: str, zone: tzinfo, timezone: str, language: str | None, now: datetime | None
+def _read_further(
+    text: str, fast: _Reading, timezone: str, language: str | None, now: datetime
 ) -> _Reading:
-    """One candidate read: the hand-written forms, then dateparser where they fall short."""
-    reading = _fast_reading(text, zone, now)
-    if reading is None or (reading == NO_CLOCK and _CLOCK_HINT.search(text)):
-        reading = _dateparser_reading(text, timezone, language, now) or reading
-    return reading
+    """A candidate's reading: the hand-written forms' (``fast``), else dateparser's."""
+    if fast is None or (fast == NO_CLOCK and _CLOCK_HINT.search(text)):
+        return _dateparser_reading(text, timezone, language, now) or fast
+    return fast
 
 
 def parse_datetime(text: str, timezone: str) -> datetime | None:
