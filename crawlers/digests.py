@@ -50,13 +50,10 @@ class DigestSet:
     def add(self, digest: int) -> bool:
         """Add ``digest``; True if it was not in the set yet."""
         digest = digest or 1
-        table, mask = self._table, self._mask
-        slot = digest & mask
-        while (held := table[slot]) != _EMPTY:
-            if held == digest:
-                return False
-            slot = (slot + 1) & mask
-        table[slot] = digest
+        slot = self._slot(digest)
+        if self._table[slot] == digest:
+            return False
+        self._table[slot] = digest
         self._count += 1
         if self._count > self._limit:
             self._grow()
@@ -66,13 +63,15 @@ class DigestSet:
         if not isinstance(digest, int):
             return False
         digest = digest or 1
+        return self._table[self._slot(digest)] == digest
+
+    def _slot(self, digest: int) -> int:
+        """Where ``digest`` is in the table, or the free slot where it would go."""
         table, mask = self._table, self._mask
         slot = digest & mask
-        while (held := table[slot]) != _EMPTY:
-            if held == digest:
-                return True
+        while (held := table[slot]) != _EMPTY and held != digest:
             slot = (slot + 1) & mask
-        return False
+        return slot
 
     def __len__(self) -> int:
         return self._count
